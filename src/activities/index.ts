@@ -1,0 +1,17 @@
+/**
+ * All activities, built once per worker around clients made from the worker's environment
+ * (secrets stay there, never in workflow inputs). Workflows type their proxies with
+ * `ReturnType<typeof createActivities>`; tests reuse the type for mocks.
+ */
+import { createFlowrouteActivities, type FlowrouteActivityDeps } from './flowroute';
+import { computeEffectiveBy, validateProvisionRequest } from './validation';
+
+export type ActivityDeps = FlowrouteActivityDeps;
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    validateProvisionRequest,
+    computeEffectiveBy,
+    ...createFlowrouteActivities(deps),
+  };
+}

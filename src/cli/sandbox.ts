@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { startSandboxes } from '../sandbox/start';
+import { CliError, ExitCode, printJson, say } from './output';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`"${value}" is not a port number.`, ExitCode.Usage);
+  return n;
+}
+
+function durationMs(value: string): number {
+  try {
+    return msToNumber(value as Parameters<typeof msToNumber>[0]);
+  } catch {
+    throw new CliError(`"${value}" is not a duration; use e.g. 0, 500ms, 10s or 2m.`, ExitCode.Usage);
+  }
+}
+
+export function sandboxCommand(): Command {
+  return new Command('sandbox')
+    .description('Run local emulators of the provider APIs (Flowroute v2) for demos and tests; no credentials needed')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--flowroute-port <port>', 'Flowroute sandbox port (0 = any free port)', port, 8181)
+    .option('--approval-delay <duration>', 'how long Flowroute takes to review a new record', durationMs, 10_000)
+    .option('--manual-review', 'never decide on its own: approve or reject through the admin surface')
+    .option('--json', 'print the URLs and worker environment as JSON')
+    .addHelpText(
+      'after',
+      `
+Admin surface (no auth, sandbox only):
+  GET  <flowroute>/__sandbox/state                     records, numbers, assignments, request counts
+  POST <flowroute>/__sandbox/cnams/<id>/approve        approve a record now
+  POST <flowroute>/__sandbox/cnams/<id>/reject         body {"reason": "..."}
+  POST <flowroute>/__sandbox/faults                    body {"status": 503, "count": 2, "path": "/v2/cnams"}
+  POST <flowroute>/__sandbox/reset
+
+Example:
+  cnam sandbox --approval-delay 30s`,
+    )
+    .action(async (opts: { host: string; flowroutePort: number; approvalDelay: number; manualReview?: boolean; json?: boolean }) => {
+      const sandboxes = await startSandboxes({
+        host: opts.host,
+        flowroutePort: opts.flowroutePort,
+        flowrouteApprovalDelayMs: opts.approvalDelay,
+        autoReview: !opts.manualReview,
+      });
+      if (opts.json) {
+        printJson({ flowroute: sandboxes.flowroute.url, workerEnv: sandboxes.workerEnv });
+      } else {
+        say(`Flowroute sandbox: ${sandboxes.flowroute.url}  (numbers on the account: ${sandboxes.flowroute.snapshot().config.numbers.join(', ')})`);
+        say('Point a worker at it with:');
+        for (const [k, v] of Object.entries(sandboxes.workerEnv)) say(`  export ${k}=${v}`);
+        say('Ctrl-C to stop.');
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await sandboxes.close();
+    });
+}

@@ -1,0 +1,70 @@
+import { Command } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { webUiLink } from '../config/constants';
+import { describeProvision, type ProvisionReport } from '../provisioning/service';
+import { checkNow } from '../workflows/messages';
+import { CliError, ExitCode, printJson, say } from './output';
+import { cliTemporal } from './temporal';
+
+export function reportExitCode(report: ProvisionReport): number {
+  return report.state === 'running' || report.state === 'completed' ? ExitCode.Ok : ExitCode.Failed;
+}
+
+export function printReport(report: ProvisionReport): void {
+  const s = report.status;
+  say(`${report.workflowId}: ${report.state}${s ? ` (step: ${s.step}, approval: ${s.approval})` : ''}`);
+  if (s) {
+    say(`  number ${s.number}, name "${s.displayName}"`);
+    for (const [role, id] of Object.entries(s.resources)) say(`  ${role}: ${id}`);
+    if (s.nextCheckAt && report.state === 'running') say(`  next check: ${s.nextCheckAt}`);
+    for (const step of s.stepsDone) say(`  ${step.at}  ${step.step}`);
+  } else if (report.state === 'running') {
+    say('  (no worker answered the status query; is the worker running?)');
+  }
+  if (report.result) say(`Result: ${JSON.stringify(report.result, null, 2)}`);
+  if (report.failure) say(`Failure: ${report.failure}`);
+}
+
+export function statusCommand(): Command {
+  return new Command('status')
+    .description('Show where a provisioning is: step, ids, approval state, next check, steps done')
+    .argument('<workflow-id>', 'as printed by `cnam provision`, e.g. cnam-flowroute-12065550100')
+    .option('--json', 'print a JSON document instead of text')
+    .addHelpText('after', '\nExit code 0 while running or completed, 1 when it failed or was cancelled.')
+    .action(async (workflowId: string, opts: { json?: boolean }) => {
+      const temporal = await cliTemporal();
+      try {
+        const report = await describeProvision(temporal.client, workflowId).catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) throw new CliError(`No provisioning with id ${workflowId}.`, ExitCode.Failed, { error: 'not-found', workflowId });
+          throw err;
+        });
+        const link = webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, workflowId);
+        if (opts.json) printJson({ ...report, webUi: link });
+        else {
+          printReport(report);
+          say(`Web UI: ${link}`);
+        }
+        process.exitCode = reportExitCode(report);
+      } finally {
+        await temporal.close();
+      }
+    });
+}
+
+export function checkNowCommand(): Command {
+  return new Command('check-now')
+    .description('Ask a waiting provisioning to check with the provider now instead of at its next scheduled check')
+    .argument('<workflow-id>')
+    .action(async (workflowId: string) => {
+      const temporal = await cliTemporal();
+      try {
+        await temporal.client.workflow.getHandle(workflowId).signal(checkNow);
+        say(`Asked ${workflowId} to check now.`);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new CliError(`No running provisioning with id ${workflowId}.`);
+        throw err;
+      } finally {
+        await temporal.close();
+      }
+    });
+}

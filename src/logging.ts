@@ -1,0 +1,26 @@
+/**
+ * JSON logs (pino) for every process: the worker, the CLI's long-running commands, the sandbox.
+ * Temporal's own logger forwards into the same stream, so activity and workflow lines carry
+ * their workflowId as a field.
+ */
+import pino, { type Logger } from 'pino';
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+
+export function createLogger(name: string): Logger {
+  return pino({ name, level: process.env.LOG_LEVEL ?? 'info' });
+}
+
+let runtimeInstalled = false;
+
+/** Routes Temporal SDK logs (including activity and workflow `log`) into pino. Once per process. */
+export function installTemporalLogging(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = (process.env.TEMPORAL_LOG_LEVEL ?? 'INFO') as LogLevel;
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => {
+      const method = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      logger[method]({ ...entry.meta }, entry.message);
+    }),
+  });
+}

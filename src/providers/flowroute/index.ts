@@ -1,0 +1,3 @@
+export { FlowrouteClient } from './client';
+export type { CnamPage, CnamRecord, FlowrouteClientOptions, FlowrouteNumber, ListCnamsQuery } from './client';
+export { FlowrouteApiError } from './errors';

