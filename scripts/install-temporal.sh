@@ -14,8 +14,10 @@ venv="$root/.temporal/venv"
 bin="$root/.temporal/bin"
 mkdir -p "$bin"
 
-have() { [ -x "$1" ] && "$1" --version >/dev/null 2>&1; }
-
+if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then
+  echo "Using TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH=$TEMPORAL_TEST_SERVER_PATH"
+  exit 0
+fi
 if [ -x "$bin/temporal" ] && [ -x "$bin/temporal-test-server" ] && [ "${1:-}" != "--force" ]; then
   echo "Temporal binaries already installed in $bin"
   exit 0

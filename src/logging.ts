@@ -6,8 +6,10 @@
 import pino, { type Logger } from 'pino';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
-export function createLogger(name: string): Logger {
-  return pino({ name, level: process.env.LOG_LEVEL ?? 'info' });
+/** JSON lines to stdout, or appended to `file` (the dev stack keeps its terminal for people). */
+export function createLogger(name: string, file?: string): Logger {
+  const options = { name, level: process.env.LOG_LEVEL ?? 'info' };
+  return file ? pino(options, pino.destination({ dest: file, mkdir: true, sync: false })) : pino(options);
 }
 
 let runtimeInstalled = false;

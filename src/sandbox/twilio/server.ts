@@ -19,7 +19,7 @@ export async function startTwilioSandbox(
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const sandbox = createTwilioSandboxApp(rest);
   const { server, info } = await new Promise<{ server: Server; info: AddressInfo }>((resolve, reject) => {
-    const s = serve({ fetch: sandbox.app.fetch, port, hostname: host }, (i) => resolve({ server: s as Server, info: i }));
+    const s = serve({ fetch: sandbox.app.fetch, port, hostname: host, overrideGlobalObjects: false }, (i) => resolve({ server: s as Server, info: i }));
     s.once('error', reject);
   });
   // A wildcard bind is reachable on loopback; the URL must be one a client can dial.

@@ -1,0 +1,106 @@
+/**
+ * `npm run dev`: the whole thing on this machine with no credentials — a Temporal dev server
+ * (SQLite under .data/, Web UI), the provider sandboxes and a worker pointed at them.
+ * `npm run demo` does the same, then provisions a number through the CLI and shows the result.
+ */
+import { dirname, resolve } from 'node:path';
+import { Command } from 'commander';
+import { NativeConnection } from '@temporalio/worker';
+import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, webUiLink } from './config/constants';
+import { loadProvidersEnv } from './config/env';
+import { createLogger, installTemporalLogging } from './logging';
+import { startSandboxes } from './sandbox/start';
+import { startDevServer } from './temporal/dev-server';
+import { buildActivityDeps, createCnamWorker } from './worker';
+import { main as cnam } from './starter';
+
+interface DevOptions {
+  temporalPort: number;
+  uiPort: number;
+  db: string;
+  flowroutePort: number;
+  approvalDelay: number;
+  demo?: boolean;
+  exit?: boolean;
+}
+
+async function dev(opts: DevOptions): Promise<number> {
+  const logFile = resolve(dirname(opts.db), 'dev.log');
+  const logger = createLogger('cnam-dev', logFile);
+  installTemporalLogging(logger);
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+
+  say(`Starting Temporal dev server on 127.0.0.1:${opts.temporalPort} (state in ${opts.db}) ...`);
+  const server = await startDevServer({ port: opts.temporalPort, uiPort: opts.uiPort, dbFilename: opts.db });
+  const sandboxes = await startSandboxes({ flowroutePort: opts.flowroutePort, flowrouteApprovalDelayMs: opts.approvalDelay });
+  const connection = await NativeConnection.connect({ address: server.address });
+  const worker = await createCnamWorker({
+    connection,
+    namespace: DEFAULT_NAMESPACE,
+    taskQueue: DEFAULT_TASK_QUEUE,
+    deps: buildActivityDeps(loadProvidersEnv(sandboxes.workerEnv)),
+  });
+  const running = worker.run();
+
+  // The CLI (in this process and in the user's shell) finds the dev server through these.
+  process.env.TEMPORAL_ADDRESS = server.address;
+  if (server.uiUrl) process.env.TEMPORAL_UI_URL = server.uiUrl;
+  say('');
+  say(`Temporal Web UI:    ${server.uiUrl}`);
+  say(`Flowroute sandbox:  ${sandboxes.flowroute.url} (records are approved ${opts.approvalDelay / 1000}s after creation)`);
+  say(`Worker:             task queue ${DEFAULT_TASK_QUEUE}, providers: flowroute (sandbox); JSON logs in ${logFile}`);
+  say('');
+
+  let exitCode = 0;
+  if (opts.demo) {
+    const args = ['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--wait', '--poll-initial', '2s', '--poll-max', '5s', '--association-wait', '10s'];
+    say(`Demo: cnam ${args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`);
+    say('(--association-wait 10s stands in for the 5-7 business days Flowroute takes; real runs wait them out)');
+    exitCode = await cnam(['node', 'cnam', ...args]);
+    say('');
+    say(exitCode === 0 ? 'Demo provisioning completed.' : `Demo provisioning failed (exit ${exitCode}).`);
+    say(`See it in the Web UI: ${webUiLink(server.uiUrl ?? '', DEFAULT_NAMESPACE, 'cnam-flowroute-12065550100')}`);
+  }
+  if (!opts.exit) {
+    say('In another shell, with the same environment:');
+    say(`  export TEMPORAL_ADDRESS=${server.address}`);
+    say('  npx cnam provision flowroute --number +12065550101 --name "Pacific Dental" --wait --association-wait 30s');
+    say('  npx cnam status cnam-flowroute-12065550101');
+    say('Ctrl-C to stop everything.');
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+  }
+  say('Stopping ...');
+  worker.shutdown();
+  await running;
+  await connection.close();
+  await sandboxes.close();
+  await server.stop();
+  return exitCode;
+}
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`"${value}" is not a whole number`);
+  return n;
+}
+
+const program = new Command('dev')
+  .description('Run Temporal (dev server + Web UI), the provider sandboxes and a worker, all local')
+  .option('--temporal-port <port>', 'Temporal frontend port', int, 7233)
+  .option('--ui-port <port>', 'Web UI port', int, 8233)
+  .option('--db <file>', 'SQLite file for the dev server', resolve(__dirname, '..', '.data', 'temporal.db'))
+  .option('--flowroute-port <port>', 'Flowroute sandbox port', int, 8181)
+  .option('--approval-delay <ms>', 'milliseconds until the sandbox approves a new record', int, 5_000)
+  .option('--demo', 'provision +12065550100 as "Bob Law" through the CLI once everything is up')
+  .option('--exit', 'stop everything after the demo instead of waiting for Ctrl-C')
+  .action(async (opts: DevOptions) => {
+    process.exitCode = await dev(opts);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

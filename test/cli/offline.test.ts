@@ -1,0 +1,54 @@
+/** CLI behaviour that needs no Temporal server: help, name checks, input errors, exit codes. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCnam } from '../helpers/cli';
+
+// Nothing listens here, so any command that tried to reach Temporal would fail with exit code 2.
+const NO_TEMPORAL = { TEMPORAL_ADDRESS: '127.0.0.1:1' };
+
+describe('cnam (offline)', () => {
+  test('--help lists every command and exits 0', async () => {
+    const run = await runCnam(['--help']);
+    assert.equal(run.code, 0);
+    for (const command of ['provision', 'status', 'check-now', 'validate-name', 'sandbox', 'worker']) assert.match(run.stdout, new RegExp(command));
+  });
+
+  test('validate-name exits 0 for a valid name and says which providers accept it', async () => {
+    const run = await runCnam(['validate-name', 'Pacific Dental', '--json']);
+    assert.equal(run.code, 0);
+    assert.deepEqual(JSON.parse(run.stdout).validFor, ['flowroute', 'twilio']);
+  });
+
+  test('validate-name exits 1 naming the broken rule, per provider', async () => {
+    const flowroute = await runCnam(['validate-name', 'Bob & Sons', '--provider', 'flowroute']);
+    assert.equal(flowroute.code, 0, '& is allowed at Flowroute');
+    const twilio = await runCnam(['validate-name', 'Bob & Sons', '--provider', 'twilio']);
+    assert.equal(twilio.code, 1);
+    assert.match(twilio.stdout, /twilio \[allowed-characters\]/);
+    const both = await runCnam(['validate-name', '2065551234', '--json']);
+    assert.equal(both.code, 1);
+    const rules = JSON.parse(both.stdout).results.flatMap((r: { violations: { rule: string }[] }) => r.violations.map((v) => v.rule));
+    assert.ok(rules.includes('not-phone-number') || rules.includes('needs-letter'), rules.join(','));
+  });
+
+  test('provision refuses a bad name and number before contacting Temporal, exit 1', async () => {
+    const run = await runCnam(['provision', 'flowroute', '--number', '+18005550100', '--name', 'Seattle Police', '--json'], NO_TEMPORAL);
+    assert.equal(run.code, 1);
+    const body = JSON.parse(run.stdout);
+    assert.equal(body.error, 'invalid-request');
+    const rules = body.problems.map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`);
+    assert.deepEqual(rules.sort(), ['displayName:not-misleading', 'number:not-toll-free']);
+  });
+
+  test('a missing option is a usage error, exit 2', async () => {
+    const run = await runCnam(['provision', 'flowroute', '--number', '+12065550100']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--name/);
+  });
+
+  test('an unreachable Temporal is exit 2 with what to do', async () => {
+    const run = await runCnam(['status', 'cnam-flowroute-12065550100'], NO_TEMPORAL);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /npm run dev/);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * End to end on a real `temporal server start-dev`: the `cnam` executable starts and follows
+ * a Flowroute provisioning that a worker carries out against the sandbox over HTTP.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { loadProvidersEnv } from '../../src/config/env';
+import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/start';
+import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server';
+import { buildActivityDeps, createCnamWorker } from '../../src/worker';
+import { freePort, runCnam } from '../helpers/cli';
+import { installQuietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+
+let server: RunningDevServer;
+let sandboxes: RunningSandboxes;
+let nativeConnection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+let client: Client;
+let cliEnv: Record<string, string>;
+
+before(async () => {
+  installQuietRuntime();
+  const [port, bundle] = await Promise.all([freePort(), workflowBundle()]);
+  server = await startDevServer({ port, uiPort: null, readyTimeoutMs: 90_000 });
+  sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 500 });
+  const taskQueue = uniqueTaskQueue('e2e');
+  nativeConnection = await NativeConnection.connect({ address: server.address });
+  worker = await createCnamWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: buildActivityDeps(loadProvidersEnv(sandboxes.workerEnv)),
+    workflowBundle: bundle,
+  });
+  running = worker.run();
+  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  cliEnv = { TEMPORAL_ADDRESS: server.address, CNAM_TASK_QUEUE: taskQueue, TEMPORAL_UI_URL: 'http://ui.test:8233' };
+});
+
+after(async () => {
+  worker?.shutdown();
+  await running;
+  await nativeConnection?.close();
+  await client?.connection.close();
+  await sandboxes?.close();
+  await server?.stop();
+});
+
+const FAST = ['--poll-initial', '1s', '--poll-max', '2s', '--association-wait', '3s'];
+
+describe('cnam on a real dev server', () => {
+  test('provision --wait completes and status shows every step', async () => {
+    const run = await runCnam(['provision', 'flowroute', '--number', '(206) 555-0101', '--name', 'Pacific Dental', '--wait', '--json', ...FAST], cliEnv);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.workflowId, 'cnam-flowroute-12065550101');
+    assert.equal(out.webUi, 'http://ui.test:8233/namespaces/default/workflows/cnam-flowroute-12065550101');
+    assert.equal(out.state, 'completed');
+    assert.equal(out.result.displayName, 'PACIFIC DENTAL');
+    assert.equal(sandboxes.flowroute.snapshot().assignments['12065550101'], out.result.cnamRecordId);
+    assert.match(run.stderr, /awaiting-approval/, 'progress is shown while waiting');
+
+    const status = await runCnam(['status', out.workflowId, '--json'], cliEnv);
+    assert.equal(status.code, 0);
+    const report = JSON.parse(status.stdout);
+    assert.equal(report.state, 'completed');
+    assert.deepEqual(
+      report.status.stepsDone.map((s: { step: string }) => s.step),
+      ['validating', 'creating-record', 'awaiting-approval', 'assigning', 'awaiting-propagation', 'confirming', 'completed'],
+    );
+  });
+
+  test('a second provision of a number already in progress starts nothing new', async () => {
+    const args = ['provision', 'flowroute', '--number', '+12065550102', '--name', 'Regence Inc', '--json', ...FAST];
+    const first = await runCnam(args, cliEnv);
+    const second = await runCnam(args, cliEnv);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(JSON.parse(first.stdout).alreadyRunning, false);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(JSON.parse(second.stdout).alreadyRunning, true);
+    await client.workflow.getHandle('cnam-flowroute-12065550102').result();
+    assert.equal(sandboxes.flowroute.snapshot().records.filter((r) => r.value === 'REGENCE INC').length, 1);
+  });
+
+  test('a provider refusal fails the run with exit 1 and Flowroute\'s message', async () => {
+    // 12065550199 is a valid US number but not on the sandbox account: the assign call gets a 404.
+    const run = await runCnam(['provision', 'flowroute', '--number', '+12065550199', '--name', 'Bob Law', '--wait', '--json', ...FAST], cliEnv);
+    assert.equal(run.code, 1);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.state, 'failed');
+    assert.match(out.failure, /Flowroute 404/);
+    assert.equal(out.status.step, 'failed');
+  });
+
+  test('status of an unknown workflow id exits 1', async () => {
+    const run = await runCnam(['status', 'cnam-flowroute-19999999999', '--json'], cliEnv);
+    assert.equal(run.code, 1);
+    assert.equal(JSON.parse(run.stdout).error, 'not-found');
+  });
+});
