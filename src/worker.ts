@@ -4,9 +4,10 @@
  */
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
-import { loadProvidersEnv, loadTemporalEnv, type ProvidersEnv } from './config/env';
+import { ConfigError, loadProvidersEnv, loadTemporalEnv, type ProvidersEnv } from './config/env';
 import { createLogger, installTemporalLogging } from './logging';
-import { FlowrouteClient } from './providers/flowroute/client';
+import { FlowrouteClient } from './providers/flowroute';
+import { createTwilioClient } from './providers/twilio';
 import { connectWorker } from './temporal/connection';
 
 /** Provider clients from the environment; a provider without credentials is null. */
@@ -15,7 +16,17 @@ export function buildActivityDeps(env: ProvidersEnv): ActivityDeps {
     env.FLOWROUTE_ACCESS_KEY && env.FLOWROUTE_SECRET_KEY
       ? new FlowrouteClient({ baseUrl: env.FLOWROUTE_BASE_URL, accessKey: env.FLOWROUTE_ACCESS_KEY, secretKey: env.FLOWROUTE_SECRET_KEY })
       : null;
-  return { flowroute };
+  const twilio =
+    env.TWILIO_ACCOUNT_SID && (env.TWILIO_AUTH_TOKEN || env.TWILIO_API_KEY_SID)
+      ? createTwilioClient({
+          accountSid: env.TWILIO_ACCOUNT_SID,
+          ...(env.TWILIO_API_KEY_SID && env.TWILIO_API_KEY_SECRET
+            ? { apiKeySid: env.TWILIO_API_KEY_SID, apiKeySecret: env.TWILIO_API_KEY_SECRET }
+            : { authToken: env.TWILIO_AUTH_TOKEN }),
+          ...(env.TWILIO_BASE_URL && { baseUrl: env.TWILIO_BASE_URL }),
+        })
+      : null;
+  return { flowroute, twilio };
 }
 
 export interface CnamWorkerOptions {
@@ -45,7 +56,9 @@ export async function runWorkerFromEnv(): Promise<void> {
   const deps = buildActivityDeps(providersEnv);
   const configured = Object.entries(deps).filter(([, client]) => client !== null).map(([name]) => name);
   if (configured.length === 0) {
-    throw new Error('No provider credentials: set FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY (or run `cnam sandbox` and use its values).');
+    throw new ConfigError(
+      'No provider credentials: set FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY and/or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (or run `cnam sandbox` and use the values it prints).',
+    );
   }
   const { connection, target } = await connectWorker();
   const worker = await createCnamWorker({ connection, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, deps });

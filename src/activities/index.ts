@@ -4,14 +4,16 @@
  * `ReturnType<typeof createActivities>`; tests reuse the type for mocks.
  */
 import { createFlowrouteActivities, type FlowrouteActivityDeps } from './flowroute';
+import { createTwilioActivities, type TwilioActivityDeps } from './twilio';
 import { computeEffectiveBy, validateProvisionRequest } from './validation';
 
-export type ActivityDeps = FlowrouteActivityDeps;
+export type ActivityDeps = FlowrouteActivityDeps & TwilioActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
     validateProvisionRequest,
     computeEffectiveBy,
     ...createFlowrouteActivities(deps),
+    ...createTwilioActivities(deps),
   };
 }

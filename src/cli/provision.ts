@@ -1,12 +1,11 @@
 import { Command, Option } from 'commander';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { webUiLink } from '../config/constants';
-import { checkProvisionRequest } from '../provisioning/request';
-import { InvalidRequestError, startFlowrouteProvision } from '../provisioning/service';
-import type { DurationInput, FlowrouteProvisionInput } from '../workflows/messages';
+import { InvalidRequestError, startProvision, validateProvisionStart, type ProvisionStart } from '../provisioning/service';
+import type { DurationInput } from '../workflows/messages';
 import { followProvision } from './follow';
 import { CliError, ExitCode, printJson, say } from './output';
-import { reportExitCode, printReport } from './status';
+import { printReport, reportExitCode } from './status';
 import { cliTemporal } from './temporal';
 
 function duration(value: string): DurationInput {
@@ -18,22 +17,24 @@ function duration(value: string): DurationInput {
   }
 }
 
-function positiveInt(value: string): number {
+function wholeDays(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new CliError(`"${value}" is not a whole number of days.`, ExitCode.Usage);
   return n;
 }
 
-interface FlowrouteOptions {
-  number: string;
-  name: string;
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Drops options the user did not give, so workflow defaults apply. */
+function given<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+interface CommonOptions {
   wait?: boolean;
   json?: boolean;
-  approvalTimeout?: DurationInput;
-  pollInitial?: DurationInput;
-  pollMax?: DurationInput;
-  businessDays?: number;
-  associationWait?: DurationInput;
 }
 
 function flowrouteCommand(): Command {
@@ -46,20 +47,63 @@ function flowrouteCommand(): Command {
     .option('--approval-timeout <duration>', 'give up waiting for approval after this long (default 96h)', duration)
     .option('--poll-initial <duration>', 'first interval between approval checks, doubling after (default 5m)', duration)
     .option('--poll-max <duration>', 'longest interval between approval checks (default 1h)', duration)
-    .option('--business-days <days>', 'business days to wait for the association to take effect (default 7)', positiveInt)
+    .option('--business-days <days>', 'business days to wait for the association to take effect (default 7)', wholeDays)
     .addOption(new Option('--association-wait <duration>', 'demo/test override: wait this long instead of business days').argParser(duration))
     .addHelpText('after', '\nExample:\n  cnam provision flowroute --number +12065550100 --name "Bob Law" --wait')
-    .action(async (opts: FlowrouteOptions) => {
-      const input: FlowrouteProvisionInput = {
-        number: opts.number,
-        displayName: opts.name,
-        ...(opts.approvalTimeout !== undefined && { approvalTimeout: opts.approvalTimeout }),
-        ...(opts.pollInitial !== undefined && { approvalPollInitial: opts.pollInitial }),
-        ...(opts.pollMax !== undefined && { approvalPollMax: opts.pollMax }),
-        ...(opts.businessDays !== undefined && { associationBusinessDays: opts.businessDays }),
-        ...(opts.associationWait !== undefined && { associationWait: opts.associationWait }),
-      };
-      await runProvision(input, opts);
+    .action(async (opts: CommonOptions & Record<string, unknown>) => {
+      await runProvision(
+        {
+          provider: 'flowroute',
+          number: opts.number as string,
+          displayName: opts.name as string,
+          ...given({
+            approvalTimeout: opts.approvalTimeout as DurationInput | undefined,
+            approvalPollInitial: opts.pollInitial as DurationInput | undefined,
+            approvalPollMax: opts.pollMax as DurationInput | undefined,
+            associationBusinessDays: opts.businessDays as number | undefined,
+            associationWait: opts.associationWait as DurationInput | undefined,
+          }),
+        },
+        opts,
+      );
+    });
+}
+
+function twilioCommand(): Command {
+  return new Command('twilio')
+    .description('Put the number(s) on a CNAM Trust Product under your approved Business Profile, submit it, wait for approval, enable Caller Name Lookup')
+    .requiredOption('--number <number>', 'a US local number on your Twilio account; repeat to put several numbers on one Trust Product', collect)
+    .requiredOption('--business-profile <sid>', 'your approved Trust Hub Business Profile, BU…')
+    .requiredOption('--name <name>', 'the caller name to show: at most 15 characters, starting with a letter')
+    .requiredOption('--email <email>', 'notification email for the Trust Product')
+    .option('--status-callback <url>', "public URL of this service's Twilio webhook receiver, so approval wakes the workflow at once")
+    .option('--wait', 'follow the provisioning until it ends (can take days; Ctrl-C stops following, not the provisioning)')
+    .option('--json', 'print a JSON document instead of text')
+    .option('--review-timeout <duration>', "give up waiting for Twilio's review after this long (default 14d)", duration)
+    .option('--poll-initial <duration>', 'first interval between review checks, doubling after (default 10m)', duration)
+    .option('--poll-max <duration>', 'longest interval between review checks (default 2h)', duration)
+    .option('--propagation-wait <duration>', 'how long carriers take after approval (default 72h)', duration)
+    .addHelpText('after', '\nExample:\n  cnam provision twilio --number +12065550100 --business-profile BU… --name "ACME PLUMBING" --email ops@example.com --wait')
+    .action(async (opts: CommonOptions & Record<string, unknown>) => {
+      const [first, ...more] = opts.number as string[];
+      await runProvision(
+        {
+          provider: 'twilio',
+          phoneNumber: first!,
+          ...(more.length > 0 && { additionalPhoneNumbers: more }),
+          businessProfileSid: opts.businessProfile as string,
+          displayName: opts.name as string,
+          notificationEmail: opts.email as string,
+          ...given({
+            statusCallbackUrl: opts.statusCallback as string | undefined,
+            reviewTimeout: opts.reviewTimeout as DurationInput | undefined,
+            reviewPollInitial: opts.pollInitial as DurationInput | undefined,
+            reviewPollMax: opts.pollMax as DurationInput | undefined,
+            propagationWait: opts.propagationWait as DurationInput | undefined,
+          }),
+        },
+        opts,
+      );
     });
 }
 
@@ -67,19 +111,17 @@ function invalidRequest(err: InvalidRequestError): CliError {
   return new CliError(`Not started; the request breaks these rules:\n${err.message}`, ExitCode.Failed, { error: 'invalid-request', problems: err.problems });
 }
 
-async function runProvision(input: FlowrouteProvisionInput, opts: { wait?: boolean; json?: boolean }): Promise<void> {
-  // Checked before connecting, so a bad name is reported even when Temporal is down.
-  const check = checkProvisionRequest({ provider: 'flowroute', number: input.number, displayName: input.displayName });
-  if (!check.ok) throw invalidRequest(new InvalidRequestError(check.problems));
+async function runProvision(start: ProvisionStart, opts: CommonOptions): Promise<void> {
+  try {
+    // Checked before connecting, so a bad name is reported even when Temporal is down.
+    validateProvisionStart(start);
+  } catch (err) {
+    if (err instanceof InvalidRequestError) throw invalidRequest(err);
+    throw err;
+  }
   const temporal = await cliTemporal();
   try {
-    let started;
-    try {
-      started = await startFlowrouteProvision(temporal.client, temporal.env.CNAM_TASK_QUEUE, input);
-    } catch (err) {
-      if (err instanceof InvalidRequestError) throw invalidRequest(err);
-      throw err;
-    }
+    const started = await startProvision(temporal.client, temporal.env.CNAM_TASK_QUEUE, start);
     const link = webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, started.workflowId);
     if (!opts.json) {
       say(started.alreadyRunning ? `Already being provisioned: ${started.workflowId} (no second run started)` : `Started ${started.workflowId}`);
@@ -102,5 +144,6 @@ async function runProvision(input: FlowrouteProvisionInput, opts: { wait?: boole
 export function provisionCommand(): Command {
   return new Command('provision')
     .description('Start provisioning a caller name for a number at a provider')
-    .addCommand(flowrouteCommand());
+    .addCommand(flowrouteCommand())
+    .addCommand(twilioCommand());
 }

@@ -2,6 +2,7 @@
  * Validation of a provisioning request before anything is started or called: the CLI,
  * the API and the workflow's first activity all use this, so they agree on every rule.
  */
+import { z } from 'zod';
 import { checkName, describeViolations, type Provider } from '../domain/names';
 import { normalizeUsLongCode } from '../domain/phone';
 
@@ -22,7 +23,7 @@ export interface ValidatedProvisionRequest {
 }
 
 export interface RequestProblem {
-  field: 'number' | 'displayName';
+  field: string;
   rule: string;
   message: string;
 }
@@ -48,6 +49,19 @@ export function checkProvisionRequest(request: ProvisionRequest): RequestCheck {
       displayName: name.normalized,
     },
   };
+}
+
+const twilioFields = z.object({
+  businessProfileSid: z.string().regex(/^BU[0-9a-f]{32}$/, 'must be a Business Profile SID: BU followed by 32 hex digits'),
+  notificationEmail: z.email('must be an email address'),
+  statusCallbackUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+});
+
+/** The Twilio-only fields: the Business Profile SID, the notification email, the callback URL. */
+export function checkTwilioFields(fields: { businessProfileSid: string; notificationEmail: string; statusCallbackUrl?: string | undefined }): RequestProblem[] {
+  const result = twilioFields.safeParse(fields);
+  if (result.success) return [];
+  return result.error.issues.map((i) => ({ field: i.path.join('.'), rule: 'format', message: i.message }));
 }
 
 /** One line naming every broken rule, for error messages. */

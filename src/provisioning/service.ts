@@ -4,9 +4,9 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { provisionWorkflowId } from '../config/constants';
-import type { FlowrouteProvisionInput, FlowrouteProvisionResult, ProvisionStatus } from '../workflows/messages';
+import type { FlowrouteProvisionInput, FlowrouteProvisionResult, ProvisionStatus, TwilioProvisionInput, TwilioProvisionResult } from '../workflows/messages';
 import { getStatus } from '../workflows/messages';
-import { checkProvisionRequest, type RequestProblem } from './request';
+import { checkProvisionRequest, checkTwilioFields, type RequestProblem } from './request';
 
 /** The request broke a rule before anything was started; `problems` names each field and rule. */
 export class InvalidRequestError extends Error {
@@ -23,24 +23,59 @@ export interface StartedProvision {
   alreadyRunning: boolean;
 }
 
-/** Validates, then starts `provisionFlowrouteCnam` under the number's workflow id. */
-export async function startFlowrouteProvision(client: Client, taskQueue: string, input: FlowrouteProvisionInput): Promise<StartedProvision> {
-  const check = checkProvisionRequest({ provider: 'flowroute', number: input.number, displayName: input.displayName });
-  if (!check.ok) throw new InvalidRequestError(check.problems);
-  const workflowId = provisionWorkflowId('flowroute', check.value.e164);
-  const workflowInput: FlowrouteProvisionInput = { ...input, number: check.value.e164, displayName: check.value.displayName };
+/** A provisioning to start: the provider and that provider's workflow input. */
+export type ProvisionStart = ({ provider: 'flowroute' } & FlowrouteProvisionInput) | ({ provider: 'twilio' } & TwilioProvisionInput);
+
+/** Validates every field, then starts the provider's workflow under the (first) number's workflow id. */
+export async function startProvision(client: Client, taskQueue: string, start: ProvisionStart): Promise<StartedProvision> {
+  const prepared = prepare(start);
+  const workflowId = provisionWorkflowId(start.provider, prepared.e164);
   try {
-    const handle = await client.workflow.start('provisionFlowrouteCnam', {
+    const handle = await client.workflow.start(prepared.workflowType, {
       taskQueue,
       workflowId,
-      args: [workflowInput],
-      staticSummary: `Flowroute CNAM "${check.value.displayName}" for ${check.value.e164}`,
+      args: [prepared.input],
+      staticSummary: prepared.summary,
     });
     return { workflowId, runId: handle.firstExecutionRunId, alreadyRunning: false };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, runId: undefined, alreadyRunning: true };
     throw err;
   }
+}
+
+/** Checks a start request without starting anything; throws InvalidRequestError naming every problem. */
+export function validateProvisionStart(start: ProvisionStart): void {
+  prepare(start);
+}
+
+function prepare(start: ProvisionStart) {
+  if (start.provider === 'flowroute') {
+    const { provider: _provider, ...input } = start;
+    const check = checkProvisionRequest({ provider: 'flowroute', number: input.number, displayName: input.displayName });
+    if (!check.ok) throw new InvalidRequestError(check.problems);
+    const { e164, displayName } = check.value;
+    return {
+      e164,
+      workflowType: 'provisionFlowrouteCnam',
+      input: { ...input, number: e164, displayName } satisfies FlowrouteProvisionInput,
+      summary: `Flowroute CNAM "${displayName}" for ${e164}`,
+    };
+  }
+  const { provider: _provider, ...input } = start;
+  const numbers = [input.phoneNumber, ...(input.additionalPhoneNumbers ?? [])];
+  const problems: RequestProblem[] = checkTwilioFields(input);
+  const checked = numbers.map((number) => checkProvisionRequest({ provider: 'twilio', number, displayName: input.displayName }));
+  for (const check of checked) if (!check.ok) problems.push(...check.problems.filter((p) => !problems.some((q) => q.field === p.field && q.message === p.message)));
+  if (problems.length > 0 || !checked[0]?.ok) throw new InvalidRequestError(problems);
+  const e164s = checked.map((c) => (c.ok ? c.value.e164 : ''));
+  const displayName = checked[0].value.displayName;
+  return {
+    e164: e164s[0]!,
+    workflowType: 'provisionTwilioCnam',
+    input: { ...input, phoneNumber: e164s[0]!, additionalPhoneNumbers: e164s.slice(1), displayName } satisfies TwilioProvisionInput,
+    summary: `Twilio CNAM "${displayName}" for ${e164s.join(', ')}`,
+  };
 }
 
 export type ExecutionState = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed-out' | 'continued-as-new' | 'unknown';
@@ -50,7 +85,7 @@ export interface ProvisionReport {
   state: ExecutionState;
   /** The workflow's own status; null when it could not be asked (e.g. no worker is running). */
   status: ProvisionStatus | null;
-  result: FlowrouteProvisionResult | null;
+  result: FlowrouteProvisionResult | TwilioProvisionResult | null;
   failure: string | null;
   startedAt: string | null;
   closedAt: string | null;
@@ -88,7 +123,7 @@ export async function describeProvision(client: Client, workflowId: string): Pro
   } catch {
     // A query needs a worker; state, result and failure below still come from the server.
   }
-  if (state === 'completed') report.result = (await handle.result()) as FlowrouteProvisionResult;
+  if (state === 'completed') report.result = (await handle.result()) as FlowrouteProvisionResult | TwilioProvisionResult;
   if (state !== 'running' && state !== 'completed') report.failure = await closedFailure(handle.result());
   return report;
 }

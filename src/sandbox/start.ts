@@ -3,18 +3,23 @@
  * describes the environment a worker needs to talk to them.
  */
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from './flowroute';
+import { startTwilioSandbox, type RunningTwilioSandbox } from './twilio';
 
 export interface SandboxesOptions {
   host?: string;
   flowroutePort?: number;
+  twilioPort?: number;
   /** Review delay for new Flowroute records; 0 decides on the first read. */
   flowrouteApprovalDelayMs?: number;
-  /** False keeps records pending until approved/rejected through the admin surface. */
+  /** Time from `in-review` to Twilio's decision; 0 decides at once. */
+  twilioDecisionDelayMs?: number;
+  /** False: nothing is decided until approved/rejected through the admin surfaces. */
   autoReview?: boolean;
 }
 
 export interface RunningSandboxes {
   flowroute: RunningFlowrouteSandbox;
+  twilio: RunningTwilioSandbox;
   /** The worker's provider variables pointing at these sandboxes (sandbox-only credentials). */
   workerEnv: Record<string, string>;
   close(): Promise<void>;
@@ -32,15 +37,26 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Ru
     ...(options.flowrouteApprovalDelayMs !== undefined && { approvalDelayMs: options.flowrouteApprovalDelayMs }),
     ...(options.autoReview !== undefined && { autoReview: options.autoReview }),
   });
+  const twilio = await startTwilioSandbox({
+    host,
+    port: options.twilioPort ?? 0,
+    inReviewDelayMs: Math.min(1_000, options.twilioDecisionDelayMs ?? 1_000),
+    ...(options.twilioDecisionDelayMs !== undefined && { decisionDelayMs: options.twilioDecisionDelayMs }),
+    ...(options.autoReview !== undefined && { autoReview: options.autoReview }),
+  });
   return {
     flowroute,
+    twilio,
     workerEnv: {
       FLOWROUTE_BASE_URL: flowroute.url,
       FLOWROUTE_ACCESS_KEY: accessKey,
       FLOWROUTE_SECRET_KEY: secretKey,
+      TWILIO_BASE_URL: twilio.url,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
     },
     close: async () => {
-      await flowroute.close();
+      await Promise.all([flowroute.close(), twilio.close()]);
     },
   };
 }

@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. */
 export { provisionFlowrouteCnam } from './flowroute';
+export { provisionTwilioCnam } from './twilio';

@@ -78,6 +78,52 @@ export interface FlowrouteProvisionResult {
   confirmedAt: string;
 }
 
+export interface TwilioProvisionInput {
+  /** The number to brand, any common US format; normalised to E.164 before any API call. */
+  phoneNumber: string;
+  /** More numbers to put on the same Trust Product (one review for the set). */
+  additionalPhoneNumbers?: string[];
+  /** An approved Trust Hub Business Profile (BU…). */
+  businessProfileSid: string;
+  displayName: string;
+  /** Where Twilio sends Trust Hub notifications. */
+  notificationEmail: string;
+  /** Public URL Twilio POSTs status changes to (our webhook receiver), if one is deployed. */
+  statusCallbackUrl?: string;
+  /** Give up waiting for Twilio's review after this long. Default 14d. */
+  reviewTimeout?: DurationInput;
+  /** First and longest interval between review checks. Defaults 10m and 2h (callbacks wake it sooner). */
+  reviewPollInitial?: DurationInput;
+  reviewPollMax?: DurationInput;
+  /** How long carriers take to pick the name up after approval. Default 72h (Twilio says 48-72 h). */
+  propagationWait?: DurationInput;
+}
+
+export interface TwilioProvisionResult {
+  provider: 'twilio';
+  numbers: { phoneNumber: string; phoneNumberSid: string; businessProfileAssignmentSid: string; trustProductAssignmentSid: string }[];
+  displayName: string;
+  businessProfileSid: string;
+  trustProductSid: string;
+  endUserSid: string;
+  businessProfileEntityAssignmentSid: string;
+  endUserEntityAssignmentSid: string;
+  submittedAt: string;
+  approvedAt: string;
+  callerNameLookupEnabledAt: string;
+  propagatedBy: string;
+  completedAt: string;
+}
+
+/** What Twilio's status callback said; a hint only: the workflow re-reads the Trust Product. */
+export interface TrustProductStatusHint {
+  trustProductSid?: string;
+  status?: string;
+}
+
+/** Delivered by the webhook receiver when Twilio calls the Trust Product's status callback. */
+export const trustProductStatusChanged = defineSignal<[TrustProductStatusHint]>('trustProductStatusChanged');
+
 /** Ask a waiting workflow to check with the provider now instead of at its next scheduled check. */
 export const checkNow = defineSignal('checkNow');
 

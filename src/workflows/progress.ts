@@ -3,7 +3,7 @@
  * answered by the `getStatus` query and woken by the `checkNow` signal.
  */
 import { setHandler } from '@temporalio/workflow';
-import { checkNow, getStatus, type ProvisionProvider, type ProvisionStatus, type ProvisionStep } from './messages';
+import { checkNow, getStatus, trustProductStatusChanged, type ProvisionProvider, type ProvisionStatus, type ProvisionStep } from './messages';
 
 /** Workflow time: the sandbox replaces `Date` with the deterministic time of the current workflow task. */
 export function workflowNow(): Date {
@@ -28,6 +28,10 @@ export class Progress {
     };
     setHandler(getStatus, () => this.status);
     setHandler(checkNow, () => {
+      this.checkNowRequested = true;
+    });
+    // Twilio does not document the callback's body: any callback just means "look now".
+    setHandler(trustProductStatusChanged, () => {
       this.checkNowRequested = true;
     });
   }

@@ -33,7 +33,7 @@ describe('Twilio activities: credentials and configuration', () => {
     assert.deepEqual(f.details, [{ provider: 'twilio', status: 401, code: 20003, moreInfo: 'https://www.twilio.com/docs/errors/20003' }]);
     const badKey = h.runWith({ authToken: undefined, apiKeySid: API_KEY.sid, apiKeySecret: 'wrong-secret-value' });
     await expectFailure(badKey('resolveTwilioPhoneNumber', { e164: '+12065550100' }), refused(/\(20003\)/));
-    assert.doesNotMatch(JSON.stringify({ f, logs: h.logs }), /wrong-token-value|wrong-secret-value|sandbox-auth-token/);
+    assert.doesNotMatch(JSON.stringify({ f, stack: f.stack, logs: h.logs.map((l) => [l.message, l.meta]) }), /wrong-token-value|wrong-secret-value|sandbox-auth-token/);
   });
 
   test('a number not on the account: ProviderRefused', async () => {

@@ -19,10 +19,11 @@ export interface Harness {
 }
 
 export function runner(acts: TwilioActivities, logs: LogEntry[]): Run {
-  return ((name, input) => {
+  const run = (name: keyof TwilioActivities, input: unknown): Promise<unknown> => {
     const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('TRACE', (e) => void logs.push(e)) });
-    return env.run(acts[name] as (i: typeof input) => Promise<unknown>, input);
-  }) as Run;
+    return env.run(acts[name] as (i: unknown) => Promise<unknown>, input);
+  };
+  return run as Run;
 }
 
 /** A sandbox on port 0 with the activities pointed at it through the real SDK. */

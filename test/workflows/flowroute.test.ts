@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { FlowrouteClient } from '../../src/providers/flowroute';
-import { startFlowrouteProvision } from '../../src/provisioning/service';
+import { startProvision } from '../../src/provisioning/service';
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../src/sandbox/flowroute';
 import { checkNow, getStatus, type FlowrouteProvisionInput, type FlowrouteProvisionResult } from '../../src/workflows/messages';
 import { rootApplicationFailure } from '../helpers/failures';
@@ -57,11 +57,11 @@ async function harness(options: { autoReview?: boolean; approvalDelayMs?: number
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: bundle,
-        activities: createActivities({ flowroute }),
+        activities: createActivities({ flowroute, twilio: null }),
         ...(workerOptions?.replayOnly && { maxCachedWorkflows: 0 }),
       }),
     start: async (input) => {
-      const started = await startFlowrouteProvision(env.client, taskQueue, { number: `+${number}`, displayName: 'Bob Law', ...input });
+      const started = await startProvision(env.client, taskQueue, { provider: 'flowroute', number: `+${number}`, displayName: 'Bob Law', ...input });
       return started.workflowId;
     },
   };
