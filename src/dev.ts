@@ -19,6 +19,7 @@ interface DevOptions {
   uiPort: number;
   db: string;
   flowroutePort: number;
+  twilioPort: number;
   approvalDelay: number;
   demo?: boolean;
   exit?: boolean;
@@ -32,7 +33,12 @@ async function dev(opts: DevOptions): Promise<number> {
 
   say(`Starting Temporal dev server on 127.0.0.1:${opts.temporalPort} (state in ${opts.db}) ...`);
   const server = await startDevServer({ port: opts.temporalPort, uiPort: opts.uiPort, dbFilename: opts.db });
-  const sandboxes = await startSandboxes({ flowroutePort: opts.flowroutePort, flowrouteApprovalDelayMs: opts.approvalDelay });
+  const sandboxes = await startSandboxes({
+    flowroutePort: opts.flowroutePort,
+    twilioPort: opts.twilioPort,
+    flowrouteApprovalDelayMs: opts.approvalDelay,
+    twilioDecisionDelayMs: opts.approvalDelay,
+  });
   const connection = await NativeConnection.connect({ address: server.address });
   const worker = await createCnamWorker({
     connection,
@@ -48,24 +54,40 @@ async function dev(opts: DevOptions): Promise<number> {
   say('');
   say(`Temporal Web UI:    ${server.uiUrl}`);
   say(`Flowroute sandbox:  ${sandboxes.flowroute.url} (records are approved ${opts.approvalDelay / 1000}s after creation)`);
-  say(`Worker:             task queue ${DEFAULT_TASK_QUEUE}, providers: flowroute (sandbox); JSON logs in ${logFile}`);
+  say(`Twilio sandbox:     ${sandboxes.twilio.url} (approved Business Profile ${sandboxes.twilio.defaultBusinessProfileSid}; reviews decide ${opts.approvalDelay / 1000}s after submission)`);
+  say(`Worker:             task queue ${DEFAULT_TASK_QUEUE}, providers: flowroute and twilio (sandboxes); JSON logs in ${logFile}`);
   say('');
 
   let exitCode = 0;
   if (opts.demo) {
-    const args = ['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--wait', '--poll-initial', '2s', '--poll-max', '5s', '--association-wait', '10s'];
-    say(`Demo: cnam ${args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`);
-    say('(--association-wait 10s stands in for the 5-7 business days Flowroute takes; real runs wait them out)');
-    exitCode = await cnam(['node', 'cnam', ...args]);
-    say('');
-    say(exitCode === 0 ? 'Demo provisioning completed.' : `Demo provisioning failed (exit ${exitCode}).`);
-    say(`See it in the Web UI: ${webUiLink(server.uiUrl ?? '', DEFAULT_NAMESPACE, 'cnam-flowroute-12065550100')}`);
+    const runs: { title: string; args: string[]; workflowId: string }[] = [
+      {
+        title: 'Flowroute (--association-wait 10s stands in for the 5-7 business days real runs wait out)',
+        args: ['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--wait', '--poll-initial', '2s', '--poll-max', '5s', '--association-wait', '10s'],
+        workflowId: 'cnam-flowroute-12065550100',
+      },
+      {
+        title: 'Twilio Trust Hub (--propagation-wait 10s stands in for the 48-72 h carriers take)',
+        args: ['provision', 'twilio', '--number', '+12065550101', '--business-profile', sandboxes.twilio.defaultBusinessProfileSid, '--name', 'ACME PLUMBING', '--email', 'ops@example.com', '--wait', '--poll-initial', '2s', '--poll-max', '5s', '--propagation-wait', '10s'],
+        workflowId: 'cnam-twilio-12065550101',
+      },
+    ];
+    for (const run of runs) {
+      say(`Demo, ${run.title}:`);
+      say(`  cnam ${run.args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`);
+      const code = await cnam(['node', 'cnam', ...run.args]);
+      exitCode ||= code;
+      say(code === 0 ? 'Completed.' : `Failed (exit ${code}).`);
+      say(`See it in the Web UI: ${webUiLink(server.uiUrl ?? '', DEFAULT_NAMESPACE, run.workflowId)}`);
+      say('');
+    }
   }
   if (!opts.exit) {
     say('In another shell, with the same environment:');
     say(`  export TEMPORAL_ADDRESS=${server.address}`);
-    say('  npx cnam provision flowroute --number +12065550101 --name "Pacific Dental" --wait --association-wait 30s');
-    say('  npx cnam status cnam-flowroute-12065550101');
+    say('  npx cnam provision flowroute --number +12065550102 --name "Pacific Dental" --wait --association-wait 30s');
+    say(`  npx cnam provision twilio --number +12065550102 --business-profile ${sandboxes.twilio.defaultBusinessProfileSid} --name "PACIFIC DENTAL" --email ops@example.com --wait --propagation-wait 30s`);
+    say('  npx cnam status cnam-flowroute-12065550102');
     say('Ctrl-C to stop everything.');
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
@@ -93,8 +115,9 @@ const program = new Command('dev')
   .option('--ui-port <port>', 'Web UI port', int, 8233)
   .option('--db <file>', 'SQLite file for the dev server', resolve(__dirname, '..', '.data', 'temporal.db'))
   .option('--flowroute-port <port>', 'Flowroute sandbox port', int, 8181)
-  .option('--approval-delay <ms>', 'milliseconds until the sandbox approves a new record', int, 5_000)
-  .option('--demo', 'provision +12065550100 as "Bob Law" through the CLI once everything is up')
+  .option('--twilio-port <port>', 'Twilio sandbox port', int, 8182)
+  .option('--approval-delay <ms>', 'milliseconds until the sandboxes approve a record / Trust Product', int, 5_000)
+  .option('--demo', 'once everything is up, provision a number at each provider through the CLI')
   .option('--exit', 'stop everything after the demo instead of waiting for Ctrl-C')
   .action(async (opts: DevOptions) => {
     process.exitCode = await dev(opts);

@@ -19,10 +19,11 @@ function durationMs(value: string): number {
 
 export function sandboxCommand(): Command {
   return new Command('sandbox')
-    .description('Run local emulators of the provider APIs (Flowroute v2) for demos and tests; no credentials needed')
+    .description('Run local emulators of the provider APIs (Flowroute v2, Twilio Trust Hub) for demos and tests; no credentials needed')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--flowroute-port <port>', 'Flowroute sandbox port (0 = any free port)', port, 8181)
-    .option('--approval-delay <duration>', 'how long Flowroute takes to review a new record', durationMs, 10_000)
+    .option('--twilio-port <port>', 'Twilio sandbox port (0 = any free port)', port, 8182)
+    .option('--approval-delay <duration>', 'how long the providers take to review a new record / Trust Product', durationMs, 10_000)
     .option('--manual-review', 'never decide on its own: approve or reject through the admin surface')
     .option('--json', 'print the URLs and worker environment as JSON')
     .addHelpText(
@@ -34,22 +35,30 @@ Admin surface (no auth, sandbox only):
   POST <flowroute>/__sandbox/cnams/<id>/reject         body {"reason": "..."}
   POST <flowroute>/__sandbox/faults                    body {"status": 503, "count": 2, "path": "/v2/cnams"}
   POST <flowroute>/__sandbox/reset
+  GET  <twilio>/__sandbox/state                        profiles, Trust Products, End Users, assignments, numbers
+  POST <twilio>/__sandbox/trust-products/<BU>/approve
+  POST <twilio>/__sandbox/trust-products/<BU>/reject   body {"code": 11008}
+  GET  <twilio>/__sandbox/callbacks                    status callbacks sent, with their signatures
+  POST <twilio>/__sandbox/faults                       body {"status": 429, "count": 1, "retryAfterSeconds": 5}
 
 Example:
   cnam sandbox --approval-delay 30s`,
     )
-    .action(async (opts: { host: string; flowroutePort: number; approvalDelay: number; manualReview?: boolean; json?: boolean }) => {
+    .action(async (opts: { host: string; flowroutePort: number; twilioPort: number; approvalDelay: number; manualReview?: boolean; json?: boolean }) => {
       const sandboxes = await startSandboxes({
         host: opts.host,
         flowroutePort: opts.flowroutePort,
+        twilioPort: opts.twilioPort,
         flowrouteApprovalDelayMs: opts.approvalDelay,
+        twilioDecisionDelayMs: opts.approvalDelay,
         autoReview: !opts.manualReview,
       });
       if (opts.json) {
-        printJson({ flowroute: sandboxes.flowroute.url, workerEnv: sandboxes.workerEnv });
+        printJson({ flowroute: sandboxes.flowroute.url, twilio: sandboxes.twilio.url, businessProfileSid: sandboxes.twilio.defaultBusinessProfileSid, workerEnv: sandboxes.workerEnv });
       } else {
         say(`Flowroute sandbox: ${sandboxes.flowroute.url}  (numbers on the account: ${sandboxes.flowroute.snapshot().config.numbers.join(', ')})`);
-        say('Point a worker at it with:');
+        say(`Twilio sandbox:    ${sandboxes.twilio.url}  (approved Business Profile: ${sandboxes.twilio.defaultBusinessProfileSid})`);
+        say('Point a worker at them with:');
         for (const [k, v] of Object.entries(sandboxes.workerEnv)) say(`  export ${k}=${v}`);
         say('Ctrl-C to stop.');
       }

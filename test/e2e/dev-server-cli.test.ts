@@ -25,7 +25,7 @@ before(async () => {
   installQuietRuntime();
   const [port, bundle] = await Promise.all([freePort(), workflowBundle()]);
   server = await startDevServer({ port, uiPort: null, readyTimeoutMs: 90_000 });
-  sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 500 });
+  sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 500, twilioDecisionDelayMs: 500 });
   const taskQueue = uniqueTaskQueue('e2e');
   nativeConnection = await NativeConnection.connect({ address: server.address });
   worker = await createCnamWorker({
@@ -93,6 +93,32 @@ describe('cnam on a real dev server', () => {
     assert.equal(out.state, 'failed');
     assert.match(out.failure, /Flowroute 404/);
     assert.equal(out.status.step, 'failed');
+  });
+
+  test('provision twilio --wait runs the whole Trust Hub sequence and status reads it back', async () => {
+    const args = ['provision', 'twilio', '--number', '+12065550103', '--business-profile', sandboxes.twilio.defaultBusinessProfileSid];
+    args.push('--name', 'ACME PLUMBING', '--email', 'ops@example.com', '--wait', '--json', '--poll-initial', '1s', '--poll-max', '2s', '--propagation-wait', '3s');
+    const run = await runCnam(args, cliEnv);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.workflowId, 'cnam-twilio-12065550103');
+    assert.equal(out.state, 'completed');
+    assert.equal(out.status.provider, 'twilio');
+    assert.equal(out.status.resources.trustProductSid, out.result.trustProductSid);
+    const product = sandboxes.twilio.state.trustProducts.get(out.result.trustProductSid);
+    assert.equal(product?.status, 'twilio-approved');
+    assert.deepEqual(
+      out.status.stepsDone.map((s: { step: string }) => s.step),
+      ['validating', 'preparing-trust-product', 'submitting', 'awaiting-approval', 'enabling-lookup', 'awaiting-propagation', 'completed'],
+    );
+  });
+
+  test('provision twilio refuses a name Twilio does not allow before starting anything', async () => {
+    const args = ['provision', 'twilio', '--number', '+12065550104', '--business-profile', sandboxes.twilio.defaultBusinessProfileSid];
+    const run = await runCnam([...args, '--name', 'Bob & Sons', '--email', 'not-an-email', '--json'], cliEnv);
+    assert.equal(run.code, 1);
+    const problems = JSON.parse(run.stdout).problems.map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`);
+    assert.deepEqual(problems.sort(), ['displayName:allowed-characters', 'notificationEmail:format']);
   });
 
   test('status of an unknown workflow id exits 1', async () => {
