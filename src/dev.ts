@@ -11,6 +11,7 @@ import { loadProvidersEnv } from './config/env';
 import { createLogger, installTemporalLogging } from './logging';
 import { startSandboxes } from './sandbox/start';
 import { startDevServer } from './temporal/dev-server';
+import { devServerSearchAttributeFlags } from './temporal/search-attributes';
 import { buildActivityDeps, createCnamWorker } from './worker';
 import { main as cnam } from './starter';
 
@@ -32,7 +33,7 @@ async function dev(opts: DevOptions): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   say(`Starting Temporal dev server on 127.0.0.1:${opts.temporalPort} (state in ${opts.db}) ...`);
-  const server = await startDevServer({ port: opts.temporalPort, uiPort: opts.uiPort, dbFilename: opts.db });
+  const server = await startDevServer({ port: opts.temporalPort, uiPort: opts.uiPort, dbFilename: opts.db, searchAttributes: devServerSearchAttributeFlags() });
   const sandboxes = await startSandboxes({
     flowroutePort: opts.flowroutePort,
     twilioPort: opts.twilioPort,

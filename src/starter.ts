@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { provisionCommand } from './cli/provision';
 import { sandboxCommand } from './cli/sandbox';
+import { setupCommand } from './cli/setup';
 import { checkNowCommand, statusCommand } from './cli/status';
 import { validateNameCommand } from './cli/validate-name';
 import { CliError, ExitCode, printJson, warn } from './cli/output';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(checkNowCommand());
   program.addCommand(validateNameCommand());
   program.addCommand(sandboxCommand());
+  program.addCommand(setupCommand());
   program.addCommand(
     new Command('worker').description('Run the worker (provider credentials from the environment)').action(() => runWorkerFromEnv()),
   );

@@ -8,7 +8,8 @@ import { ConfigError, loadProvidersEnv, loadTemporalEnv, type ProvidersEnv } fro
 import { createLogger, installTemporalLogging } from './logging';
 import { FlowrouteClient } from './providers/flowroute';
 import { createTwilioClient } from './providers/twilio';
-import { connectWorker } from './temporal/connection';
+import { connectClient, connectWorker } from './temporal/connection';
+import { missingSearchAttributes } from './temporal/search-attributes';
 
 /** Provider clients from the environment; a provider without credentials is null. */
 export function buildActivityDeps(env: ProvidersEnv): ActivityDeps {
@@ -48,6 +49,19 @@ export function createCnamWorker(options: CnamWorkerOptions): Promise<Worker> {
   });
 }
 
+/** Upserting an unregistered attribute fails every workflow task: refuse to start instead, saying what to run. */
+async function requireSearchAttributes(namespace: string): Promise<void> {
+  const { connection } = await connectClient();
+  try {
+    const missing = await missingSearchAttributes(connection, namespace);
+    if (missing.length > 0) {
+      throw new ConfigError(`Search attributes ${missing.join(', ')} are not registered in namespace ${namespace}: run \`cnam setup\` once.`);
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
 export async function runWorkerFromEnv(): Promise<void> {
   const logger = createLogger('cnam-worker');
   installTemporalLogging(logger);
@@ -61,6 +75,7 @@ export async function runWorkerFromEnv(): Promise<void> {
     );
   }
   const { connection, target } = await connectWorker();
+  await requireSearchAttributes(target.namespace);
   const worker = await createCnamWorker({ connection, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, deps });
   logger.info({ address: target.address, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, providers: configured }, 'worker started');
   await worker.run();

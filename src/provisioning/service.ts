@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client 
 import { provisionWorkflowId } from '../config/constants';
 import type { FlowrouteProvisionInput, FlowrouteProvisionResult, ProvisionStatus, TwilioProvisionInput, TwilioProvisionResult } from '../workflows/messages';
 import { getStatus } from '../workflows/messages';
+import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from '../workflows/search-attributes';
 import { checkProvisionRequest, checkTwilioFields, type RequestProblem } from './request';
 
 /** The request broke a rule before anything was started; `problems` names each field and rule. */
@@ -36,6 +37,13 @@ export async function startProvision(client: Client, taskQueue: string, start: P
       workflowId,
       args: [prepared.input],
       staticSummary: prepared.summary,
+      // Filterable from the first moment; the workflow keeps them current as it moves.
+      typedSearchAttributes: [
+        { key: CnamProvider, value: start.provider },
+        { key: CnamPhoneNumber, value: prepared.e164 },
+        { key: CnamDisplayName, value: prepared.displayName },
+        { key: CnamStep, value: 'validating' },
+      ],
     });
     return { workflowId, runId: handle.firstExecutionRunId, alreadyRunning: false };
   } catch (err) {
@@ -57,6 +65,7 @@ function prepare(start: ProvisionStart) {
     const { e164, displayName } = check.value;
     return {
       e164,
+      displayName,
       workflowType: 'provisionFlowrouteCnam',
       input: { ...input, number: e164, displayName } satisfies FlowrouteProvisionInput,
       summary: `Flowroute CNAM "${displayName}" for ${e164}`,
@@ -72,6 +81,7 @@ function prepare(start: ProvisionStart) {
   const displayName = checked[0].value.displayName;
   return {
     e164: e164s[0]!,
+    displayName,
     workflowType: 'provisionTwilioCnam',
     input: { ...input, phoneNumber: e164s[0]!, additionalPhoneNumbers: e164s.slice(1), displayName } satisfies TwilioProvisionInput,
     summary: `Twilio CNAM "${displayName}" for ${e164s.join(', ')}`,

@@ -35,8 +35,7 @@ export async function provisionFlowrouteCnam(input: FlowrouteProvisionInput): Pr
 
 async function provision(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {
   const request = await acts.validateProvisionRequest({ provider: 'flowroute', number: input.number, displayName: input.displayName });
-  progress.status.number = request.e164;
-  progress.status.displayName = request.displayName;
+  progress.validated(request.e164, request.displayName);
 
   progress.enter('creating-record');
   let record = await acts.findFlowrouteCnamRecord({ value: request.displayName });
@@ -73,7 +72,7 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
       }
       return { decided: false };
     },
-    (at) => `Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
+    (at) => `waiting for Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
   );
   if (review.timedOut) {
     throw ApplicationFailure.create({
@@ -95,6 +94,7 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
     ? new Date(workflowNow().getTime() + msToNumber(input.associationWait)).toISOString()
     : (await acts.computeEffectiveBy({ from: assignedAt, businessDays: input.associationBusinessDays ?? FLOWROUTE_DEFAULTS.associationBusinessDays })).effectiveBy;
   progress.status.nextCheckAt = effectiveBy;
+  progress.details(`Record ${recordId} is assigned to ${request.e164}; Flowroute's association takes effect by ${effectiveBy}`);
   const remaining = new Date(effectiveBy).getTime() - workflowNow().getTime();
   if (remaining > 0) await sleep(remaining, { summary: `Flowroute association of record ${recordId} takes effect by ${effectiveBy}` });
 

@@ -36,7 +36,9 @@ export async function pollUntilDecided<T>(
     const wait = Math.min(interval, deadline - now);
     const nextCheckAt = new Date(now + wait);
     progress.status.nextCheckAt = nextCheckAt.toISOString();
-    await condition(() => progress.checkNowRequested, wait, { summary: describeWait(nextCheckAt) });
+    const sentence = describeWait(nextCheckAt);
+    progress.details(`${sentence[0]!.toUpperCase()}${sentence.slice(1)}`);
+    await condition(() => progress.checkNowRequested, wait, { summary: sentence });
     interval = Math.min(interval * 2, maxInterval);
   }
 }

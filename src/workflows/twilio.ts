@@ -42,8 +42,7 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
     ),
   );
   const displayName = requests[0]!.displayName;
-  progress.status.number = requests[0]!.e164;
-  progress.status.displayName = displayName;
+  progress.validated(requests[0]!.e164, displayName);
   const { businessProfileSid } = input;
   const names = resourceNames(workflowInfo().workflowId);
 
@@ -133,7 +132,7 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
       }
       return { decided: false };
     },
-    (at) => `Twilio review of Trust Product ${trustProductSid}, next check ${at.toISOString()}`,
+    (at) => `waiting for Twilio's review of Trust Product ${trustProductSid}, next check ${at.toISOString()}`,
   );
   if (review.timedOut) {
     throw ApplicationFailure.create({
@@ -153,6 +152,7 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
   const wait = msToNumber(input.propagationWait ?? TWILIO_DEFAULTS.propagationWait);
   const propagatedBy = new Date(workflowNow().getTime() + wait).toISOString();
   progress.status.nextCheckAt = propagatedBy;
+  progress.details(`Approved; carriers pick up "${displayName}" by ${propagatedBy}`);
   await sleep(wait, { summary: `carriers pick up "${displayName}" by ${propagatedBy}` });
 
   progress.enter('completed');

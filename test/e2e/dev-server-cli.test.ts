@@ -9,9 +9,13 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadProvidersEnv } from '../../src/config/env';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/start';
 import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server';
+import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes';
 import { buildActivityDeps, createCnamWorker } from '../../src/worker';
 import { freePort, runCnam } from '../helpers/cli';
-import { installQuietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { execFileSync } from 'node:child_process';
+import { temporalCliPath } from '../../src/temporal/binaries';
+import { getStatus } from '../../src/workflows/messages';
+import { eventually, installQuietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 
 let server: RunningDevServer;
 let sandboxes: RunningSandboxes;
@@ -24,7 +28,7 @@ let cliEnv: Record<string, string>;
 before(async () => {
   installQuietRuntime();
   const [port, bundle] = await Promise.all([freePort(), workflowBundle()]);
-  server = await startDevServer({ port, uiPort: null, readyTimeoutMs: 90_000 });
+  server = await startDevServer({ port, uiPort: null, readyTimeoutMs: 90_000, searchAttributes: devServerSearchAttributeFlags() });
   sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 500, twilioDecisionDelayMs: 500 });
   const taskQueue = uniqueTaskQueue('e2e');
   nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -119,6 +123,41 @@ describe('cnam on a real dev server', () => {
     assert.equal(run.code, 1);
     const problems = JSON.parse(run.stdout).problems.map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`);
     assert.deepEqual(problems.sort(), ['displayName:allowed-characters', 'notificationEmail:format']);
+  });
+
+  test('operators find a waiting provision by search attribute and read what it waits for', async () => {
+    const run = await runCnam(['provision', 'flowroute', '--number', '+13125550100', '--name', 'Lakeside Bagels', '--json', '--poll-initial', '1h', '--association-wait', '1s'], cliEnv);
+    assert.equal(run.code, 0, run.stderr);
+    const { workflowId } = JSON.parse(run.stdout);
+    const handle = client.workflow.getHandle(workflowId);
+    await eventually(async () => (await handle.query(getStatus)).step === 'awaiting-approval', 'awaiting-approval');
+
+    // The same query an operator types into the Web UI or the Temporal CLI.
+    const query = 'CnamStep = "awaiting-approval" AND CnamProvider = "flowroute" AND CnamPhoneNumber = "+13125550100"';
+    const ids = await eventually(async () => {
+      const found: string[] = [];
+      for await (const w of client.workflow.list({ query })) found.push(w.workflowId);
+      return found.length > 0 ? found : undefined;
+    }, 'the visibility record');
+    assert.deepEqual(ids, [workflowId]);
+    const listed = execFileSync(temporalCliPath(), ['workflow', 'list', '--address', server.address, '--query', query, '--output', 'json'], { encoding: 'utf8' });
+    assert.match(listed, new RegExp(workflowId));
+
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(metadata.currentDetails ?? '', /^Waiting for Flowroute approval of record \d+, next check /);
+    const description = await handle.describe();
+    assert.equal(await description.staticSummary(), 'Flowroute CNAM "Lakeside Bagels" for +13125550100');
+
+    const check = await runCnam(['check-now', workflowId], cliEnv);
+    assert.equal(check.code, 0, check.stderr);
+    const result = await handle.result();
+    assert.equal(result.provider, 'flowroute');
+    const done = await eventually(async () => {
+      const found: string[] = [];
+      for await (const w of client.workflow.list({ query: `CnamStep = "completed" AND WorkflowId = "${workflowId}"` })) found.push(w.workflowId);
+      return found.length > 0 ? found : undefined;
+    }, 'the completed step in visibility');
+    assert.deepEqual(done, [workflowId]);
   });
 
   test('status of an unknown workflow id exits 1', async () => {
