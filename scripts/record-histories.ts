@@ -1,0 +1,52 @@
+/**
+ * Records one completed history per workflow into test/histories/, for the replay test that
+ * catches non-deterministic changes to workflow code. Run after a deliberate, versioned change:
+ *   npx tsx scripts/record-histories.ts
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../src/activities';
+import { FlowrouteClient } from '../src/providers/flowroute';
+import { createTwilioClient } from '../src/providers/twilio';
+import { startProvision, type ProvisionStart } from '../src/provisioning/service';
+import { startSandboxes } from '../src/sandbox/start';
+import { temporalCliPath } from '../src/temporal/binaries';
+import { createTimeSkippingEnv, workflowBundle } from '../test/helpers/temporal';
+
+async function main(): Promise<void> {
+  const [env, bundle] = await Promise.all([createTimeSkippingEnv(), workflowBundle()]);
+  const sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 0, twilioDecisionDelayMs: 0 });
+  const e = sandboxes.workerEnv;
+  const activities = createActivities({
+    flowroute: new FlowrouteClient({ baseUrl: e.FLOWROUTE_BASE_URL!, accessKey: e.FLOWROUTE_ACCESS_KEY!, secretKey: e.FLOWROUTE_SECRET_KEY! }),
+    twilio: createTwilioClient({ accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, baseUrl: e.TWILIO_BASE_URL! }),
+  });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
+  const runs: [string, ProvisionStart][] = [
+    ['flowroute-completed.json', { provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law' }],
+    [
+      'twilio-completed.json',
+      { provider: 'twilio', phoneNumber: '+12065550101', businessProfileSid: sandboxes.twilio.defaultBusinessProfileSid, displayName: 'ACME PLUMBING', notificationEmail: 'ops@example.com' },
+    ],
+  ];
+  await worker.runUntil(async () => {
+    for (const [file, start] of runs) {
+      const { workflowId } = await startProvision(env.client, 'record', start);
+      const handle = env.client.workflow.getHandle(workflowId);
+      await handle.result();
+      // The Temporal CLI writes the JSON form that replay reads (the SDK's own serialiser trips over duplicate protobufjs copies).
+      const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', env.address, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
+      writeFileSync(resolve(__dirname, '..', 'test', 'histories', file), json);
+      console.log(`recorded ${file}`);
+    }
+  });
+  await sandboxes.close();
+  await env.teardown();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
