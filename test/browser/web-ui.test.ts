@@ -1,0 +1,126 @@
+/**
+ * In a real browser: Debian's Chromium, driven by playwright-core, opens the dev server's Web UI,
+ * finds a waiting provision by a search-attribute query and reads its current details.
+ * Needs `apt-get install chromium` (or CHROMIUM_PATH); never downloads a browser.
+ * Screenshots go to test-output/ (git-ignored).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { loadProvidersEnv } from '../../src/config/env';
+import { startProvision } from '../../src/provisioning/service';
+import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/start';
+import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server';
+import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes';
+import { getStatus, type ProvisionStatus } from '../../src/workflows/messages';
+import { buildActivityDeps, createCnamWorker } from '../../src/worker';
+import { freePort } from '../helpers/cli';
+import { eventually, installQuietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = resolve(__dirname, '..', '..', 'test-output');
+const WAIT_MS = 45_000;
+
+let server: RunningDevServer;
+let sandboxes: RunningSandboxes;
+let nativeConnection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+let client: Client;
+let browser: Browser;
+let workflowId: string;
+let status: ProvisionStatus;
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}. Install it with 'apt-get install chromium' (CI does), or set CHROMIUM_PATH.`);
+  }
+  installQuietRuntime();
+  mkdirSync(OUT, { recursive: true });
+  const [port, uiPort, bundle] = await Promise.all([freePort(), freePort(), workflowBundle()]);
+  server = await startDevServer({ port, uiPort, readyTimeoutMs: 90_000, searchAttributes: devServerSearchAttributeFlags() });
+  // Flowroute's review never ends during the test: the provision stays in awaiting-approval.
+  sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 3_600_000 });
+  const taskQueue = uniqueTaskQueue('browser');
+  nativeConnection = await NativeConnection.connect({ address: server.address });
+  worker = await createCnamWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: buildActivityDeps(loadProvidersEnv(sandboxes.workerEnv)),
+    workflowBundle: bundle,
+  });
+  running = worker.run();
+  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  ({ workflowId } = await startProvision(client, taskQueue, { provider: 'flowroute', number: '+12065550102', displayName: 'Harbor Dental', approvalPollInitial: '1h' }));
+  // nextCheckAt is set together with the "Waiting for Flowroute approval…" details.
+  status = await eventually(async () => {
+    const s = await client.workflow.getHandle(workflowId).query(getStatus);
+    return s.step === 'awaiting-approval' && s.nextCheckAt !== null && s;
+  }, 'awaiting-approval with a next check', WAIT_MS);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (workflowId) await client.workflow.getHandle(workflowId).terminate('web-ui test done').catch(() => undefined);
+  worker?.shutdown();
+  await running;
+  await nativeConnection?.close();
+  await client?.connection.close();
+  await sandboxes?.close();
+  await server?.stop();
+});
+
+/** Waits for `target`, reloading now and then: visibility and metadata can lag a moment. */
+async function appears(page: Page, target: Locator): Promise<boolean> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    try {
+      await target.waitFor({ state: 'visible', timeout: 7_500 });
+      return true;
+    } catch {
+      if (Date.now() > deadline) return false;
+      await page.reload();
+    }
+  }
+}
+
+const listUrl = (query: string) => `${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
+
+test('the Web UI lists the waiting provision for a search-attribute query and shows its current details', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.setDefaultTimeout(WAIT_MS);
+  const row = page.getByRole('link', { name: workflowId, exact: true });
+
+  await page.goto(listUrl('CnamStep="awaiting-approval" AND CnamProvider="flowroute"'));
+  const listed = await appears(page, row);
+  await page.screenshot({ path: resolve(OUT, 'web-ui-list.png'), fullPage: true });
+  assert.ok(listed, `${workflowId} is not in the Web UI's list for the query (see test-output/web-ui-list.png)`);
+
+  await row.click();
+  await page.waitForURL((url) => url.pathname.startsWith(`/namespaces/default/workflows/${workflowId}/`));
+  // UI 2.54 shows the static summary and the current details (as markdown, each in an iframe) on this tab.
+  await page.getByRole('tab', { name: 'User Metadata' }).click();
+  const details = page.locator('#user-metadata-current-details').contentFrame();
+  const summary = page.locator('#user-metadata-summary').contentFrame();
+  const detailsShown = await appears(page, details.getByText(new RegExp(`^Waiting for Flowroute approval of record ${status.recordId}, next check `)));
+  await page.screenshot({ path: resolve(OUT, 'web-ui-workflow.png'), fullPage: true });
+  assert.ok(detailsShown, `the current details are not shown (see test-output/web-ui-workflow.png)`);
+  // Markdown turns the straight quotes of 'Flowroute CNAM "Harbor Dental" for +12065550102' into curly ones.
+  const summaryShown = await appears(page, summary.getByText(/^Flowroute CNAM .Harbor Dental. for \+12065550102$/));
+  assert.ok(summaryShown, 'the static summary is not shown');
+
+  // The query really filters: one the provision does not match lists nothing.
+  await page.goto(listUrl(`CnamStep="completed" AND CnamProvider="flowroute"`));
+  await row.or(page.getByText('No Workflows Found')).first().waitFor();
+  assert.equal(await row.count(), 0, 'a provision awaiting approval is listed as completed');
+  await page.close();
+});
