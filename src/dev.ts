@@ -11,9 +11,12 @@ import { loadProvidersEnv } from './config/env';
 import { createLogger, installTemporalLogging } from './logging';
 import { startSandboxes } from './sandbox/start';
 import { startDevServer } from './temporal/dev-server';
-import { devServerSearchAttributeFlags } from './temporal/search-attributes';
+import { devServerSearchAttributeFlags, missingSearchAttributes, registerSearchAttributes } from './temporal/search-attributes';
 import { buildActivityDeps, createCnamWorker } from './worker';
 import { main as cnam } from './starter';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { startApiServer } from './api';
 
 interface DevOptions {
   temporalPort: number;
@@ -21,6 +24,7 @@ interface DevOptions {
   db: string;
   flowroutePort: number;
   twilioPort: number;
+  apiPort: number;
   approvalDelay: number;
   demo?: boolean;
   exit?: boolean;
@@ -49,6 +53,25 @@ async function dev(opts: DevOptions): Promise<number> {
   });
   const running = worker.run();
 
+  // The HTTP API, with the Twilio status-callback receiver the sandbox calls back (signed with its auth token).
+  const apiToken = process.env.CNAM_API_TOKEN ?? randomBytes(18).toString('base64url');
+  const apiConnection = await Connection.connect({ address: server.address });
+  // A state file from an older version keeps its attributes; the start flags only apply to a new file.
+  const added = await registerSearchAttributes(apiConnection, DEFAULT_NAMESPACE);
+  if (added.length > 0) await waitForSearchAttributes(apiConnection);
+  const webhookUrl = `http://127.0.0.1:${opts.apiPort}/webhooks/twilio/trust-products`;
+  const api = await startApiServer({
+    port: opts.apiPort,
+    host: '127.0.0.1',
+    client: new Client({ connection: apiConnection, namespace: DEFAULT_NAMESPACE }),
+    taskQueue: DEFAULT_TASK_QUEUE,
+    token: apiToken,
+    namespace: DEFAULT_NAMESPACE,
+    webhook: { publicUrl: webhookUrl, authToken: sandboxes.twilio.authToken },
+    logger,
+  });
+  process.env.CNAM_PUBLIC_WEBHOOK_URL = webhookUrl;
+
   // The CLI (in this process and in the user's shell) finds the dev server through these.
   process.env.TEMPORAL_ADDRESS = server.address;
   if (server.uiUrl) process.env.TEMPORAL_UI_URL = server.uiUrl;
@@ -56,6 +79,8 @@ async function dev(opts: DevOptions): Promise<number> {
   say(`Temporal Web UI:    ${server.uiUrl}`);
   say(`Flowroute sandbox:  ${sandboxes.flowroute.url} (records are approved ${opts.approvalDelay / 1000}s after creation)`);
   say(`Twilio sandbox:     ${sandboxes.twilio.url} (approved Business Profile ${sandboxes.twilio.defaultBusinessProfileSid}; reviews decide ${opts.approvalDelay / 1000}s after submission)`);
+  say(`HTTP API:           ${api.url}  (Authorization: Bearer ${apiToken}; OpenAPI at ${api.url}/openapi.json)`);
+  say(`Twilio callbacks:   ${webhookUrl} (set as each Trust Product's status callback)`);
   say(`Worker:             task queue ${DEFAULT_TASK_QUEUE}, providers: flowroute and twilio (sandboxes); JSON logs in ${logFile}`);
   say('');
 
@@ -89,6 +114,7 @@ async function dev(opts: DevOptions): Promise<number> {
     say('  npx cnam provision flowroute --number +12065550102 --name "Pacific Dental" --wait --association-wait 30s');
     say(`  npx cnam provision twilio --number +12065550102 --business-profile ${sandboxes.twilio.defaultBusinessProfileSid} --name "PACIFIC DENTAL" --email ops@example.com --wait --propagation-wait 30s`);
     say('  npx cnam status cnam-flowroute-12065550102');
+    say(`  curl -H "Authorization: Bearer ${apiToken}" ${api.url}/v1/provisions`);
     say('Ctrl-C to stop everything.');
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
@@ -96,12 +122,22 @@ async function dev(opts: DevOptions): Promise<number> {
     });
   }
   say('Stopping ...');
+  await api.close();
+  await apiConnection.close();
   worker.shutdown();
   await running;
   await connection.close();
   await sandboxes.close();
   await server.stop();
   return exitCode;
+}
+
+async function waitForSearchAttributes(connection: Connection): Promise<void> {
+  for (let i = 0; i < 50 && (await missingSearchAttributes(connection, DEFAULT_NAMESPACE)).length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // Listed is not yet accepted everywhere: give the namespace cache a moment.
+  await new Promise((r) => setTimeout(r, 2_000));
 }
 
 function int(value: string): number {
@@ -117,6 +153,7 @@ const program = new Command('dev')
   .option('--db <file>', 'SQLite file for the dev server', resolve(__dirname, '..', '.data', 'temporal.db'))
   .option('--flowroute-port <port>', 'Flowroute sandbox port', int, 8181)
   .option('--twilio-port <port>', 'Twilio sandbox port', int, 8182)
+  .option('--api-port <port>', 'HTTP API port', int, 8080)
   .option('--approval-delay <ms>', 'milliseconds until the sandboxes approve a record / Trust Product', int, 5_000)
   .option('--demo', 'once everything is up, provision a number at each provider through the CLI')
   .option('--exit', 'stop everything after the demo instead of waiting for Ctrl-C')

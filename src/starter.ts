@@ -11,6 +11,7 @@ import { validateNameCommand } from './cli/validate-name';
 import { CliError, ExitCode, printJson, warn } from './cli/output';
 import { ConfigError } from './config/env';
 import { runWorkerFromEnv } from './worker';
+import { runApiFromEnv } from './api';
 
 export function buildProgram(): Command {
   const program = new Command('cnam')
@@ -29,6 +30,11 @@ export function buildProgram(): Command {
   program.addCommand(validateNameCommand());
   program.addCommand(sandboxCommand());
   program.addCommand(setupCommand());
+  program.addCommand(
+    new Command('serve')
+      .description('Run the HTTP API and the Twilio status-callback receiver (configuration from the environment, see README)')
+      .action(() => runApiFromEnv()),
+  );
   program.addCommand(
     new Command('worker').description('Run the worker (provider credentials from the environment)').action(() => runWorkerFromEnv()),
   );
@@ -64,7 +70,9 @@ export async function main(argv: string[]): Promise<number> {
       warn(err.message);
       return ExitCode.Usage;
     }
-    warn(err instanceof Error ? `Error: ${err.message}` : String(err));
+    // Temporal's errors put the server's explanation in `cause`.
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+    warn(err instanceof Error ? `Error: ${err.message}${cause}` : String(err));
     return ExitCode.Failed;
   }
 }

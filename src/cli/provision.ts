@@ -76,7 +76,7 @@ function twilioCommand(): Command {
     .requiredOption('--business-profile <sid>', 'your approved Trust Hub Business Profile, BU…')
     .requiredOption('--name <name>', 'the caller name to show: at most 15 characters, starting with a letter')
     .requiredOption('--email <email>', 'notification email for the Trust Product')
-    .option('--status-callback <url>', "public URL of this service's Twilio webhook receiver, so approval wakes the workflow at once")
+    .option('--status-callback <url>', "public URL of this service's Twilio webhook receiver, so approval wakes the workflow at once (default: $CNAM_PUBLIC_WEBHOOK_URL)")
     .option('--wait', 'follow the provisioning until it ends (can take days; Ctrl-C stops following, not the provisioning)')
     .option('--json', 'print a JSON document instead of text')
     .option('--review-timeout <duration>', "give up waiting for Twilio's review after this long (default 14d)", duration)
@@ -95,7 +95,7 @@ function twilioCommand(): Command {
           displayName: opts.name as string,
           notificationEmail: opts.email as string,
           ...given({
-            statusCallbackUrl: opts.statusCallback as string | undefined,
+            statusCallbackUrl: (opts.statusCallback as string | undefined) ?? (process.env.CNAM_PUBLIC_WEBHOOK_URL || undefined),
             reviewTimeout: opts.reviewTimeout as DurationInput | undefined,
             reviewPollInitial: opts.pollInitial as DurationInput | undefined,
             reviewPollMax: opts.pollMax as DurationInput | undefined,
