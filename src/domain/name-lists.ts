@@ -7,15 +7,16 @@
  * Flowroute rejects these at review ("Misleading CNAM"); Twilio rejects them as prohibited terms (11008).
  */
 export const MISLEADING_TERMS: readonly string[] = [
-  // Political figures and offices
-  'Obama', 'Barack', 'Biden', 'Trump', 'Harris', 'Kamala', 'Clinton', 'Pelosi',
+  // Political figures and offices (full names where a surname is common: "Harris Plumbing" is fine)
+  'Obama', 'Barack', 'Biden', 'Trump', 'Kamala Harris', 'Kamala', 'Hillary Clinton', 'Bill Clinton', 'Pelosi',
   'President', 'Vice President', 'Senator', 'Senate', 'Congress', 'Congressman', 'Congresswoman', 'Governor',
   // Political places
   'White House', 'Oval Office', 'Capitol', 'Pentagon', 'Kremlin', 'Downing Street',
   // Impersonation of officials and public services
   'Police', 'Sheriff', 'State Trooper', 'FBI', 'CIA', 'NSA', 'IRS', 'DEA', 'ATF', 'DHS', 'DOJ',
-  'Government', 'Govt', 'Medicare', 'Medicaid', 'Social Security', '911', 'Federal',
-  'US Marshal', 'Court', 'Attorney General', 'Homeland Security', 'Secret Service', 'Border Patrol',
+  // "Federal Way Dental" and "Food Court Cafe" are real businesses: only the official phrases count.
+  'Government', 'Govt', 'Medicare', 'Medicaid', 'Social Security', '911', 'Federal Agent', 'Federal Bureau',
+  'Federal Government', 'US Marshal', 'Superior Court', 'District Court', 'Supreme Court', 'Court Clerk', 'Attorney General', 'Homeland Security', 'Secret Service', 'Border Patrol',
 ];
 
 /** The 50 US states plus the District of Columbia. */

@@ -148,3 +148,14 @@ test('every violation message is one sentence naming the offending value', () =>
     }
   }
 });
+
+test('common surnames and place names that only look official are allowed', () => {
+  for (const name of ['Harris Plumbing', 'Federal Way DDS', 'Food Court Cafe', 'Clinton Tools']) {
+    assert.equal(checkFlowrouteName(name).ok, true, name);
+  }
+  for (const [name, term] of [['Kamala Harris', 'kamala'], ['Federal Agent', 'federal agent'], ['Superior Court', 'superior court']] as const) {
+    const check = checkFlowrouteName(name);
+    assert.deepEqual(check.violations.map((v) => v.rule), ['not-misleading'], name);
+    assert.match(check.violations[0]!.message, new RegExp(term, 'i'));
+  }
+});
