@@ -43,15 +43,62 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
   );
   const displayName = requests[0]!.displayName;
   progress.validated(requests[0]!.e164, displayName);
-  const { businessProfileSid } = input;
-  const names = resourceNames(workflowInfo().workflowId);
 
   progress.enter('preparing-trust-product');
-  const numbers = [];
-  for (const request of requests) {
-    const { phoneNumberSid } = await acts.resolveTwilioPhoneNumber({ e164: request.e164 });
-    numbers.push({ phoneNumber: request.e164, phoneNumberSid });
-    progress.resource(`phoneNumberSid:${request.e164}`, phoneNumberSid);
+  const numbers = await putNumbersOnBusinessProfile(input.businessProfileSid, requests.map((r) => r.e164), progress);
+  const product = await prepareTrustProduct(input, displayName, numbers, progress);
+
+  progress.enter('submitting');
+  if (product.editable) await requireCompliant(product.trustProductSid);
+  await acts.submitTrustProduct({ trustProductSid: product.trustProductSid, ...(input.statusCallbackUrl && { statusCallback: input.statusCallbackUrl }) });
+  const submittedAt = workflowNow().toISOString();
+
+  progress.enter('awaiting-approval');
+  await awaitReview(input, product.trustProductSid, displayName, progress);
+  const approvedAt = workflowNow().toISOString();
+
+  progress.enter('enabling-lookup');
+  for (const n of numbers) await acts.enableCallerNameLookup({ phoneNumberSid: n.phoneNumberSid });
+  const callerNameLookupEnabledAt = workflowNow().toISOString();
+
+  progress.enter('awaiting-propagation');
+  const wait = msToNumber(input.propagationWait ?? TWILIO_DEFAULTS.propagationWait);
+  const propagatedBy = new Date(workflowNow().getTime() + wait).toISOString();
+  progress.status.nextCheckAt = propagatedBy;
+  progress.details(`Approved; carriers pick up "${displayName}" by ${propagatedBy}`);
+  await sleep(wait, { summary: `carriers pick up "${displayName}" by ${propagatedBy}` });
+
+  progress.enter('completed');
+  return {
+    provider: 'twilio',
+    numbers: numbers.map((n, i) => ({ ...n, trustProductAssignmentSid: product.numberAssignmentSids[i]! })),
+    displayName,
+    businessProfileSid: input.businessProfileSid,
+    trustProductSid: product.trustProductSid,
+    endUserSid: product.endUserSid,
+    businessProfileEntityAssignmentSid: product.profileEntitySid,
+    endUserEntityAssignmentSid: product.endUserEntitySid,
+    submittedAt,
+    approvedAt,
+    callerNameLookupEnabledAt,
+    propagatedBy,
+    completedAt: workflowNow().toISOString(),
+  };
+}
+
+interface NumberOnProfile {
+  phoneNumber: string;
+  phoneNumberSid: string;
+  businessProfileAssignmentSid: string;
+}
+
+/** Guide steps 1-3: find each number's PN SID, check the profile is approved, put the numbers on it. */
+async function putNumbersOnBusinessProfile(businessProfileSid: string, e164s: string[], progress: Progress): Promise<NumberOnProfile[]> {
+  const sids: string[] = [];
+  for (const e164 of e164s) {
+    const { phoneNumberSid } = await acts.resolveTwilioPhoneNumber({ e164 });
+    sids.push(phoneNumberSid);
+    progress.resource(`phoneNumberSid:${e164}`, phoneNumberSid);
   }
   const profile = await acts.getBusinessProfile({ businessProfileSid });
   if (profile.status !== 'twilio-approved') {
@@ -61,53 +108,55 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
       nonRetryable: true,
     });
   }
-  const profileAssignments: string[] = [];
-  for (const n of numbers) {
-    const { assignmentSid } = await acts.assignNumberToBusinessProfile({ businessProfileSid, phoneNumberSid: n.phoneNumberSid });
-    profileAssignments.push(assignmentSid);
+  const numbers: NumberOnProfile[] = [];
+  for (const [i, phoneNumberSid] of sids.entries()) {
+    const { assignmentSid } = await acts.assignNumberToBusinessProfile({ businessProfileSid, phoneNumberSid });
+    numbers.push({ phoneNumber: e164s[i]!, phoneNumberSid, businessProfileAssignmentSid: assignmentSid });
   }
+  return numbers;
+}
 
-  const trustProduct = await acts.findOrCreateCnamTrustProduct({
+/** Guide steps 4-8: the CNAM Trust Product with the profile, the cnam_information End User and the numbers on it. */
+async function prepareTrustProduct(input: TwilioProvisionInput, displayName: string, numbers: NumberOnProfile[], progress: Progress) {
+  const names = resourceNames(workflowInfo().workflowId);
+  const product = await acts.findOrCreateCnamTrustProduct({
     friendlyName: names.trustProduct,
     email: input.notificationEmail,
     ...(input.statusCallbackUrl && { statusCallback: input.statusCallbackUrl }),
   });
-  const trustProductSid = trustProduct.trustProductSid;
+  const trustProductSid = product.trustProductSid;
   progress.status.recordId = trustProductSid;
   progress.resource('trustProductSid', trustProductSid);
 
   // Entity assignments are frozen once submitted: a rerun that finds the product under review skips them.
-  const editable = trustProduct.status === 'draft' || trustProduct.status === 'twilio-rejected';
-  const { assignmentSid: profileEntitySid } = editable
-    ? await acts.assignToTrustProduct({ trustProductSid, objectSid: businessProfileSid })
-    : { assignmentSid: '' };
+  const editable = product.status === 'draft' || product.status === 'twilio-rejected';
+  const attach = async (objectSid: string) => (editable ? (await acts.assignToTrustProduct({ trustProductSid, objectSid })).assignmentSid : '');
+  const profileEntitySid = await attach(input.businessProfileSid);
   const { endUserSid } = await acts.findOrCreateCnamEndUser({ friendlyName: names.endUser, displayName });
   progress.resource('endUserSid', endUserSid);
-  const { assignmentSid: endUserEntitySid } = editable
-    ? await acts.assignToTrustProduct({ trustProductSid, objectSid: endUserSid })
-    : { assignmentSid: '' };
-  const productAssignments: string[] = [];
+  const endUserEntitySid = await attach(endUserSid);
+  const numberAssignmentSids: string[] = [];
   for (const n of numbers) {
     const { assignmentSid } = await acts.assignNumberToTrustProduct({ trustProductSid, phoneNumberSid: n.phoneNumberSid });
-    productAssignments.push(assignmentSid);
+    numberAssignmentSids.push(assignmentSid);
   }
+  return { trustProductSid, editable, profileEntitySid, endUserSid, endUserEntitySid, numberAssignmentSids };
+}
 
-  progress.enter('submitting');
-  if (editable) {
-    const evaluation = await acts.evaluateTrustProduct({ trustProductSid });
-    if (evaluation.status !== 'compliant') {
-      throw ApplicationFailure.create({
-        type: FailureType.EvaluationFailed,
-        message: `Twilio's evaluation of Trust Product ${trustProductSid} is ${evaluation.status}: ${evaluation.failures.join('; ')}`,
-        nonRetryable: true,
-        details: [evaluation],
-      });
-    }
-  }
-  await acts.submitTrustProduct({ trustProductSid, ...(input.statusCallbackUrl && { statusCallback: input.statusCallbackUrl }) });
-  const submittedAt = workflowNow().toISOString();
+/** Guide step 9: Twilio's own pre-check; submitting a non-compliant product would only be rejected later. */
+async function requireCompliant(trustProductSid: string): Promise<void> {
+  const evaluation = await acts.evaluateTrustProduct({ trustProductSid });
+  if (evaluation.status === 'compliant') return;
+  throw ApplicationFailure.create({
+    type: FailureType.EvaluationFailed,
+    message: `Twilio's evaluation of Trust Product ${trustProductSid} is ${evaluation.status}: ${evaluation.failures.join('; ')}`,
+    nonRetryable: true,
+    details: [evaluation],
+  });
+}
 
-  progress.enter('awaiting-approval');
+/** Guide step 11: poll the Trust Product until twilio-approved; a status callback signal makes it look at once. */
+async function awaitReview(input: TwilioProvisionInput, trustProductSid: string, displayName: string, progress: Progress): Promise<void> {
   progress.status.approval = 'pending';
   const timeout = input.reviewTimeout ?? TWILIO_DEFAULTS.reviewTimeout;
   const review = await pollUntilDecided<true>(
@@ -142,35 +191,6 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
     });
   }
   progress.status.approval = 'approved';
-  const approvedAt = workflowNow().toISOString();
-
-  progress.enter('enabling-lookup');
-  for (const n of numbers) await acts.enableCallerNameLookup({ phoneNumberSid: n.phoneNumberSid });
-  const callerNameLookupEnabledAt = workflowNow().toISOString();
-
-  progress.enter('awaiting-propagation');
-  const wait = msToNumber(input.propagationWait ?? TWILIO_DEFAULTS.propagationWait);
-  const propagatedBy = new Date(workflowNow().getTime() + wait).toISOString();
-  progress.status.nextCheckAt = propagatedBy;
-  progress.details(`Approved; carriers pick up "${displayName}" by ${propagatedBy}`);
-  await sleep(wait, { summary: `carriers pick up "${displayName}" by ${propagatedBy}` });
-
-  progress.enter('completed');
-  return {
-    provider: 'twilio',
-    numbers: numbers.map((n, i) => ({ ...n, businessProfileAssignmentSid: profileAssignments[i]!, trustProductAssignmentSid: productAssignments[i]! })),
-    displayName,
-    businessProfileSid,
-    trustProductSid,
-    endUserSid,
-    businessProfileEntityAssignmentSid: profileEntitySid,
-    endUserEntityAssignmentSid: endUserEntitySid,
-    submittedAt,
-    approvedAt,
-    callerNameLookupEnabledAt,
-    propagatedBy,
-    completedAt: workflowNow().toISOString(),
-  };
 }
 
 /** Deterministic names: what a crashed attempt created is found again by the next one. */
