@@ -38,49 +38,13 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
   progress.validated(request.e164, request.displayName);
 
   progress.enter('creating-record');
-  let record = await acts.findFlowrouteCnamRecord({ value: request.displayName });
-  let reusedExistingRecord = record !== null;
-  if (!record) {
-    const created = await acts.createFlowrouteCnamRecord({ value: request.displayName });
-    record = created.record;
-    reusedExistingRecord = !created.created;
-  }
+  const { record, reusedExistingRecord } = await findOrCreateRecord(request.displayName);
   const recordId = record.id;
   progress.status.recordId = recordId;
   progress.resource('cnamRecordId', recordId);
 
   progress.enter('awaiting-approval');
-  progress.status.approval = 'pending';
-  const review = await pollUntilDecided<CnamRecordView>(
-    progress,
-    {
-      timeout: input.approvalTimeout ?? FLOWROUTE_DEFAULTS.approvalTimeout,
-      initialInterval: input.approvalPollInitial ?? FLOWROUTE_DEFAULTS.approvalPollInitial,
-      maxInterval: input.approvalPollMax ?? FLOWROUTE_DEFAULTS.approvalPollMax,
-    },
-    async () => {
-      const current = await acts.getFlowrouteCnamRecord({ id: recordId });
-      if (current.isApproved) return { decided: true, value: current };
-      if (current.rejectionReason) {
-        progress.status.approval = 'rejected';
-        throw ApplicationFailure.create({
-          type: FailureType.CnamRejected,
-          message: `Flowroute rejected CNAM record ${recordId} ("${current.value}"): ${current.rejectionReason}`,
-          nonRetryable: true,
-          details: [{ recordId, rejectionReason: current.rejectionReason }],
-        });
-      }
-      return { decided: false };
-    },
-    (at) => `waiting for Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
-  );
-  if (review.timedOut) {
-    throw ApplicationFailure.create({
-      type: FailureType.ApprovalTimedOut,
-      message: `Flowroute did not decide on CNAM record ${recordId} within ${String(input.approvalTimeout ?? FLOWROUTE_DEFAULTS.approvalTimeout)}; the record is kept, start again to keep waiting.`,
-      nonRetryable: true,
-    });
-  }
+  await awaitApproval(input, recordId, progress);
   progress.status.approval = 'approved';
   // Times are the workflow's own observations: one clock for the whole timeline and its waits.
   const approvedAt = workflowNow().toISOString();
@@ -121,4 +85,48 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
     effectiveBy,
     confirmedAt: workflowNow().toISOString(),
   };
+}
+
+/** Reuses a record with this value on the account (a rerun, or a name already stored), else creates one. */
+async function findOrCreateRecord(value: string): Promise<{ record: CnamRecordView; reusedExistingRecord: boolean }> {
+  const existing = await acts.findFlowrouteCnamRecord({ value });
+  if (existing) return { record: existing, reusedExistingRecord: true };
+  const created = await acts.createFlowrouteCnamRecord({ value });
+  return { record: created.record, reusedExistingRecord: !created.created };
+}
+
+/** Polls the record over Flowroute's up-to-48-hour review; a rejection fails with Flowroute's reason. */
+async function awaitApproval(input: FlowrouteProvisionInput, recordId: string, progress: Progress): Promise<void> {
+  progress.status.approval = 'pending';
+  const timeout = input.approvalTimeout ?? FLOWROUTE_DEFAULTS.approvalTimeout;
+  const review = await pollUntilDecided<true>(
+    progress,
+    {
+      timeout,
+      initialInterval: input.approvalPollInitial ?? FLOWROUTE_DEFAULTS.approvalPollInitial,
+      maxInterval: input.approvalPollMax ?? FLOWROUTE_DEFAULTS.approvalPollMax,
+    },
+    async () => {
+      const current = await acts.getFlowrouteCnamRecord({ id: recordId });
+      if (current.isApproved) return { decided: true, value: true };
+      if (current.rejectionReason) {
+        progress.status.approval = 'rejected';
+        throw ApplicationFailure.create({
+          type: FailureType.CnamRejected,
+          message: `Flowroute rejected CNAM record ${recordId} ("${current.value}"): ${current.rejectionReason}`,
+          nonRetryable: true,
+          details: [{ recordId, rejectionReason: current.rejectionReason }],
+        });
+      }
+      return { decided: false };
+    },
+    (at) => `waiting for Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
+  );
+  if (review.timedOut) {
+    throw ApplicationFailure.create({
+      type: FailureType.ApprovalTimedOut,
+      message: `Flowroute did not decide on CNAM record ${recordId} within ${String(timeout)}; the record is kept, start again to keep waiting.`,
+      nonRetryable: true,
+    });
+  }
 }
