@@ -99,7 +99,7 @@ async function findOrCreateRecord(value: string): Promise<{ record: CnamRecordVi
 async function awaitApproval(input: FlowrouteProvisionInput, recordId: string, progress: Progress): Promise<void> {
   progress.status.approval = 'pending';
   const timeout = input.approvalTimeout ?? FLOWROUTE_DEFAULTS.approvalTimeout;
-  const review = await pollUntilDecided<true>(
+  await pollUntilDecided<true>(
     progress,
     {
       timeout,
@@ -120,13 +120,9 @@ async function awaitApproval(input: FlowrouteProvisionInput, recordId: string, p
       }
       return { decided: false };
     },
-    (at) => `waiting for Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
+    {
+      describeWait: (at) => `waiting for Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
+      timedOut: `Flowroute did not decide on CNAM record ${recordId} within ${String(timeout)}; the record is kept, start again to keep waiting.`,
+    },
   );
-  if (review.timedOut) {
-    throw ApplicationFailure.create({
-      type: FailureType.ApprovalTimedOut,
-      message: `Flowroute did not decide on CNAM record ${recordId} within ${String(timeout)}; the record is kept, start again to keep waiting.`,
-      nonRetryable: true,
-    });
-  }
 }

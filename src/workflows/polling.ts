@@ -4,7 +4,8 @@
  * policy, because the next check time must be queryable and a `checkNow` signal must cut the wait.
  * Each round adds ~6 history events; 96 h at a 1 h ceiling is ~100 rounds, far below the limits.
  */
-import { condition } from '@temporalio/workflow';
+import { ApplicationFailure, condition } from '@temporalio/workflow';
+import { FailureType } from './failures';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { DurationInput } from './messages';
 import { workflowNow, type Progress } from './progress';
@@ -17,26 +18,28 @@ export interface PollSchedule {
 
 export type Decision<T> = { decided: false } | { decided: true; value: T };
 
-/** Returns the decision, or `timedOut` when the bound passed first. */
-export async function pollUntilDecided<T>(
-  progress: Progress,
-  schedule: PollSchedule,
-  check: () => Promise<Decision<T>>,
-  describeWait: (nextCheckAt: Date) => string,
-): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
+export interface PollTexts {
+  /** The Web UI sentence and timer summary for a wait, e.g. "waiting for … next check …". */
+  describeWait: (nextCheckAt: Date) => string;
+  /** Why the workflow gave up, when the bound passes first (an ApprovalTimedOut failure). */
+  timedOut: string;
+}
+
+/** Returns the decision; throws a non-retryable ApprovalTimedOut when the bound passes first. */
+export async function pollUntilDecided<T>(progress: Progress, schedule: PollSchedule, check: () => Promise<Decision<T>>, texts: PollTexts): Promise<T> {
   const deadline = workflowNow().getTime() + msToNumber(schedule.timeout);
   const maxInterval = msToNumber(schedule.maxInterval);
   let interval = msToNumber(schedule.initialInterval);
   for (;;) {
     progress.checkNowRequested = false;
     const decision = await check();
-    if (decision.decided) return { timedOut: false, value: decision.value };
+    if (decision.decided) return decision.value;
     const now = workflowNow().getTime();
-    if (now >= deadline) return { timedOut: true };
+    if (now >= deadline) throw ApplicationFailure.create({ type: FailureType.ApprovalTimedOut, message: texts.timedOut, nonRetryable: true });
     const wait = Math.min(interval, deadline - now);
     const nextCheckAt = new Date(now + wait);
     progress.status.nextCheckAt = nextCheckAt.toISOString();
-    const sentence = describeWait(nextCheckAt);
+    const sentence = texts.describeWait(nextCheckAt);
     progress.details(`${sentence[0]!.toUpperCase()}${sentence.slice(1)}`);
     await condition(() => progress.checkNowRequested, wait, { summary: sentence });
     interval = Math.min(interval * 2, maxInterval);

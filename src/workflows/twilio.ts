@@ -159,7 +159,7 @@ async function requireCompliant(trustProductSid: string): Promise<void> {
 async function awaitReview(input: TwilioProvisionInput, trustProductSid: string, displayName: string, progress: Progress): Promise<void> {
   progress.status.approval = 'pending';
   const timeout = input.reviewTimeout ?? TWILIO_DEFAULTS.reviewTimeout;
-  const review = await pollUntilDecided<true>(
+  await pollUntilDecided<true>(
     progress,
     {
       timeout,
@@ -181,15 +181,11 @@ async function awaitReview(input: TwilioProvisionInput, trustProductSid: string,
       }
       return { decided: false };
     },
-    (at) => `waiting for Twilio's review of Trust Product ${trustProductSid}, next check ${at.toISOString()}`,
+    {
+      describeWait: (at) => `waiting for Twilio's review of Trust Product ${trustProductSid}, next check ${at.toISOString()}`,
+      timedOut: `Twilio did not decide on Trust Product ${trustProductSid} within ${String(timeout)}; it stays submitted, start again to keep waiting.`,
+    },
   );
-  if (review.timedOut) {
-    throw ApplicationFailure.create({
-      type: FailureType.ApprovalTimedOut,
-      message: `Twilio did not decide on Trust Product ${trustProductSid} within ${String(timeout)}; it stays submitted, start again to keep waiting.`,
-      nonRetryable: true,
-    });
-  }
   progress.status.approval = 'approved';
 }
 
