@@ -5,6 +5,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { FlowrouteApiError, type CnamRecord, type FlowrouteClient } from '../providers/flowroute';
 import { FailureType } from '../workflows/failures';
+import { mapProviderErrors, providerFailure } from './provider-failures';
 
 export interface FlowrouteActivityDeps {
   /** Null when the worker has no Flowroute credentials: calls then fail permanently, saying so. */
@@ -76,26 +77,18 @@ function isDuplicate(err: unknown): boolean {
   return err instanceof FlowrouteApiError && err.status === 422 && /duplicate/i.test(err.detail);
 }
 
-async function flowrouteCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
+function flowrouteCall<T>(call: () => Promise<T>): Promise<T> {
+  return mapProviderErrors(toActivityFailure, call);
 }
 
 /** 4xx: permanent, with Flowroute's own words; 429: retried after Retry-After; the rest retried. */
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (!(err instanceof FlowrouteApiError)) return err;
-  const details = [{ provider: 'flowroute', status: err.status, title: err.title, detail: err.detail, errorId: err.errorId }];
-  if (!err.retryable) {
-    return ApplicationFailure.create({ type: FailureType.ProviderRefused, message: err.message, nonRetryable: true, details });
-  }
-  return ApplicationFailure.create({
-    type: FailureType.ProviderUnavailable,
+  return providerFailure({
+    retryable: err.retryable,
     message: err.message,
-    details,
-    nextRetryDelay: err.retryAfterMs ?? undefined,
+    details: { provider: 'flowroute', status: err.status, title: err.title, detail: err.detail, errorId: err.errorId },
+    retryAfterMs: err.retryAfterMs,
   });
 }

@@ -14,6 +14,7 @@ import {
   type Twilio,
 } from '../providers/twilio';
 import { FailureType } from '../workflows/failures';
+import { mapProviderErrors, providerFailure } from './provider-failures';
 
 export interface TwilioActivityDeps {
   /** Null when the worker has no Twilio credentials: calls then fail permanently, saying so. */
@@ -200,34 +201,22 @@ async function findOrCreate<T>(find: () => Promise<T | undefined>, create: () =>
   }
 }
 
-async function twilioCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
+function twilioCall<T>(call: () => Promise<T>): Promise<T> {
+  return mapProviderErrors(toActivityFailure, call);
 }
 
 /** 4xx: permanent, with Twilio's own words; 429: retried after Retry-After; 5xx and network: retried. */
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof TwilioRateLimitError) {
-    return ApplicationFailure.create({
-      type: FailureType.ProviderUnavailable,
-      message: err.message,
-      details: [{ provider: 'twilio', status: 429, retryAfterMs: err.retryAfterMs }],
-      nextRetryDelay: err.retryAfterMs ?? undefined,
-    });
+    return providerFailure({ retryable: true, message: err.message, details: { provider: 'twilio', status: 429, retryAfterMs: err.retryAfterMs }, retryAfterMs: err.retryAfterMs });
   }
   if (err instanceof TwilioNetworkError) {
-    return ApplicationFailure.create({ type: FailureType.ProviderUnavailable, message: err.message, details: [{ provider: 'twilio', networkError: err.code }] });
+    return providerFailure({ retryable: true, message: err.message, details: { provider: 'twilio', networkError: err.code } });
   }
   if (!(err instanceof twilio.RestException)) return err;
   const { status, code, moreInfo } = err;
   const message = `Twilio ${status}${code ? ` (${code})` : ''}: ${err.message}${moreInfo ? ` ${moreInfo}` : ''}`;
-  const details = [{ provider: 'twilio', status, code: code ?? null, moreInfo: moreInfo ?? null }];
-  if (status >= 400 && status < 500 && status !== 429) {
-    return ApplicationFailure.create({ type: FailureType.ProviderRefused, message, nonRetryable: true, details });
-  }
-  return ApplicationFailure.create({ type: FailureType.ProviderUnavailable, message, details });
+  const retryable = !(status >= 400 && status < 500 && status !== 429);
+  return providerFailure({ retryable, message, details: { provider: 'twilio', status, code: code ?? null, moreInfo: moreInfo ?? null } });
 }

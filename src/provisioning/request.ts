@@ -3,7 +3,7 @@
  * the API and the workflow's first activity all use this, so they agree on every rule.
  */
 import { z } from 'zod';
-import { checkName, describeViolations, type Provider } from '../domain/names';
+import { checkName, type Provider } from '../domain/names';
 import { normalizeUsLongCode } from '../domain/phone';
 
 export interface ProvisionRequest {
@@ -64,9 +64,8 @@ export function checkTwilioFields(fields: { businessProfileSid: string; notifica
   return result.error.issues.map((i) => ({ field: i.path.join('.'), rule: 'format', message: i.message }));
 }
 
-/** One line naming every broken rule, for error messages. */
-export function describeProblems(problems: RequestProblem[]): string {
-  return problems.map((p) => `${p.field} (${p.rule}): ${p.message}`).join('; ');
+/** Every broken rule as `field (rule): message`, joined by `separator`, for error messages. */
+export function describeProblems(problems: RequestProblem[], separator = '; '): string {
+  return problems.map((p) => `${p.field} (${p.rule}): ${p.message}`).join(separator);
 }
 
-export { describeViolations };

@@ -7,13 +7,13 @@ import { provisionWorkflowId } from '../config/constants';
 import type { FlowrouteProvisionInput, FlowrouteProvisionResult, ProvisionStatus, TwilioProvisionInput, TwilioProvisionResult } from '../workflows/messages';
 import { getStatus } from '../workflows/messages';
 import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from '../workflows/search-attributes';
-import { checkProvisionRequest, checkTwilioFields, type RequestProblem } from './request';
+import { checkProvisionRequest, checkTwilioFields, describeProblems, type RequestProblem } from './request';
 
 /** The request broke a rule before anything was started; `problems` names each field and rule. */
 export class InvalidRequestError extends Error {
   override readonly name = 'InvalidRequestError';
   constructor(readonly problems: RequestProblem[]) {
-    super(problems.map((p) => `${p.field} (${p.rule}): ${p.message}`).join('\n'));
+    super(describeProblems(problems, '\n'));
   }
 }
 

@@ -2,19 +2,14 @@
  * Flowroute CNAM, as the tutorial tells it: validate the name → create (or reuse) the record →
  * wait for approval (up to 48 h) → assign it to the number → wait 5-7 business days → confirm.
  */
-import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import { ApplicationFailure, sleep } from '@temporalio/workflow';
+import { acts } from './activities';
 import type { CnamRecordView } from '../activities/flowroute';
-import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
+import { FailureType } from './failures';
 import type { FlowrouteProvisionInput, FlowrouteProvisionResult } from './messages';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { pollUntilDecided } from './polling';
 import { Progress, workflowNow } from './progress';
-
-const acts = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
-});
 
 export const FLOWROUTE_DEFAULTS = {
   approvalTimeout: '96h',
@@ -25,12 +20,7 @@ export const FLOWROUTE_DEFAULTS = {
 
 export async function provisionFlowrouteCnam(input: FlowrouteProvisionInput): Promise<FlowrouteProvisionResult> {
   const progress = new Progress({ provider: 'flowroute', number: input.number, displayName: input.displayName });
-  try {
-    return await provision(input, progress);
-  } catch (err) {
-    progress.fail(err instanceof Error ? err.message : String(err));
-    throw err;
-  }
+  return progress.recordingFailure(() => provision(input, progress));
 }
 
 async function provision(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {

@@ -90,6 +90,16 @@ export class Progress {
     ]);
   }
 
+  /** Runs the flow; a failure is recorded in the status (and the Web UI) before the run fails with it. */
+  async recordingFailure<T>(flow: () => Promise<T>): Promise<T> {
+    try {
+      return await flow();
+    } catch (err) {
+      this.fail(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
   fail(message: string): void {
     this.status.failure = message;
     this.enter('failed', `Failed: ${message}`);

@@ -5,18 +5,13 @@
  * Every create is find-or-create under names derived from the workflow id, so a retry or a
  * restart between any two steps reuses what exists.
  */
-import { ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
-import type { createActivities } from '../activities';
-import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
+import { acts } from './activities';
+import { FailureType } from './failures';
 import type { TwilioProvisionInput, TwilioProvisionResult } from './messages';
 import { pollUntilDecided } from './polling';
 import { Progress, workflowNow } from './progress';
-
-const acts = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
-});
 
 export const TWILIO_DEFAULTS = {
   reviewTimeout: '14d',
@@ -27,12 +22,7 @@ export const TWILIO_DEFAULTS = {
 
 export async function provisionTwilioCnam(input: TwilioProvisionInput): Promise<TwilioProvisionResult> {
   const progress = new Progress({ provider: 'twilio', number: input.phoneNumber, displayName: input.displayName });
-  try {
-    return await provision(input, progress);
-  } catch (err) {
-    progress.fail(err instanceof Error ? err.message : String(err));
-    throw err;
-  }
+  return progress.recordingFailure(() => provision(input, progress));
 }
 
 async function provision(input: TwilioProvisionInput, progress: Progress): Promise<TwilioProvisionResult> {

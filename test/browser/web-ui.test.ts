@@ -8,28 +8,20 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { loadProvidersEnv } from '../../src/config/env';
 import { startProvision } from '../../src/provisioning/service';
-import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/start';
-import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server';
-import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes';
+import type { RunningDevServer } from '../../src/temporal/dev-server';
 import { getStatus, type ProvisionStatus } from '../../src/workflows/messages';
-import { buildActivityDeps, createCnamWorker } from '../../src/worker';
-import { freePort } from '../helpers/cli';
-import { eventually, installQuietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/temporal';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = resolve(__dirname, '..', '..', 'test-output');
 const WAIT_MS = 45_000;
 
+let stack: Stack;
 let server: RunningDevServer;
-let sandboxes: RunningSandboxes;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
 let client: Client;
 let browser: Browser;
 let workflowId: string;
@@ -39,24 +31,11 @@ before(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}. Install it with 'apt-get install chromium' (CI does), or set CHROMIUM_PATH.`);
   }
-  installQuietRuntime();
   mkdirSync(OUT, { recursive: true });
-  const [port, uiPort, bundle] = await Promise.all([freePort(), freePort(), workflowBundle()]);
-  server = await startDevServer({ port, uiPort, readyTimeoutMs: 90_000, searchAttributes: devServerSearchAttributeFlags() });
   // Flowroute's review never ends during the test: the provision stays in awaiting-approval.
-  sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 3_600_000 });
-  const taskQueue = uniqueTaskQueue('browser');
-  nativeConnection = await NativeConnection.connect({ address: server.address });
-  worker = await createCnamWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: buildActivityDeps(loadProvidersEnv(sandboxes.workerEnv)),
-    workflowBundle: bundle,
-  });
-  running = worker.run();
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  ({ workflowId } = await startProvision(client, taskQueue, { provider: 'flowroute', number: '+12065550102', displayName: 'Harbor Dental', approvalPollInitial: '1h' }));
+  stack = await startStack({ flowrouteApprovalDelayMs: 3_600_000 }, { ui: true, queuePrefix: 'browser' });
+  ({ server, client } = stack);
+  ({ workflowId } = await startProvision(client, stack.taskQueue, { provider: 'flowroute', number: '+12065550102', displayName: 'Harbor Dental', approvalPollInitial: '1h' }));
   // nextCheckAt is set together with the "Waiting for Flowroute approval…" details.
   status = await eventually(async () => {
     const s = await client.workflow.getHandle(workflowId).query(getStatus);
@@ -71,12 +50,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (workflowId) await client.workflow.getHandle(workflowId).terminate('web-ui test done').catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await client?.connection.close();
-  await sandboxes?.close();
-  await server?.stop();
+  await stack?.close();
 });
 
 /** Waits for `target`, reloading now and then: visibility and metadata can lag a moment. */

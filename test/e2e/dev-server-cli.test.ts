@@ -4,53 +4,30 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { loadProvidersEnv } from '../../src/config/env';
-import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/start';
-import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server';
-import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes';
-import { buildActivityDeps, createCnamWorker } from '../../src/worker';
-import { freePort, runCnam } from '../helpers/cli';
 import { execFileSync } from 'node:child_process';
+import type { Client } from '@temporalio/client';
+import type { RunningSandboxes } from '../../src/sandbox/start';
 import { temporalCliPath } from '../../src/temporal/binaries';
+import type { RunningDevServer } from '../../src/temporal/dev-server';
 import { getStatus } from '../../src/workflows/messages';
-import { eventually, installQuietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { runCnam } from '../helpers/cli';
+import { startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/temporal';
 
+let stack: Stack;
 let server: RunningDevServer;
 let sandboxes: RunningSandboxes;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
 let client: Client;
 let cliEnv: Record<string, string>;
 
 before(async () => {
-  installQuietRuntime();
-  const [port, bundle] = await Promise.all([freePort(), workflowBundle()]);
-  server = await startDevServer({ port, uiPort: null, readyTimeoutMs: 90_000, searchAttributes: devServerSearchAttributeFlags() });
-  sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 500, twilioDecisionDelayMs: 500 });
-  const taskQueue = uniqueTaskQueue('e2e');
-  nativeConnection = await NativeConnection.connect({ address: server.address });
-  worker = await createCnamWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: buildActivityDeps(loadProvidersEnv(sandboxes.workerEnv)),
-    workflowBundle: bundle,
-  });
-  running = worker.run();
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  cliEnv = { TEMPORAL_ADDRESS: server.address, CNAM_TASK_QUEUE: taskQueue, TEMPORAL_UI_URL: 'http://ui.test:8233' };
+  stack = await startStack({ flowrouteApprovalDelayMs: 500, twilioDecisionDelayMs: 500 }, { queuePrefix: 'e2e' });
+  ({ server, sandboxes, client } = stack);
+  cliEnv = { TEMPORAL_ADDRESS: server.address, CNAM_TASK_QUEUE: stack.taskQueue, TEMPORAL_UI_URL: 'http://ui.test:8233' };
 });
 
 after(async () => {
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await client?.connection.close();
-  await sandboxes?.close();
-  await server?.stop();
+  await stack?.close();
 });
 
 const FAST = ['--poll-initial', '1s', '--poll-max', '2s', '--association-wait', '3s'];
