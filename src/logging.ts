@@ -24,5 +24,7 @@ export function installTemporalLogging(logger: Logger): void {
       const method = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       logger[method]({ ...entry.meta }, entry.message);
     }),
+    // The native core otherwise prints its own coloured text (e.g. during a Temporal outage): forward it as JSON too.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
   });
 }

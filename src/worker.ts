@@ -85,6 +85,6 @@ export async function runWorkerFromEnv(): Promise<void> {
 if (require.main === module) {
   runWorkerFromEnv().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
+    process.exit(err instanceof ConfigError ? 2 : 1);
   });
 }

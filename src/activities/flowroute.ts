@@ -60,6 +60,23 @@ export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) 
       await flowrouteCall(() => client().assignCnam(numberId, cnamId));
     },
 
+    /** Fails for good, before anything is created, when the number is not on this Flowroute account. */
+    async requireFlowrouteNumber({ numberId, e164 }: { numberId: string; e164: string }): Promise<{ cnamPresetId: string | null }> {
+      try {
+        return { cnamPresetId: (await client().getNumber(numberId)).cnamPresetId };
+      } catch (err) {
+        if (err instanceof FlowrouteApiError && err.status === 404) {
+          throw ApplicationFailure.create({
+            type: FailureType.ProviderRefused,
+            message: `Number ${e164} is not on this Flowroute account (${err.message}); nothing was created.`,
+            nonRetryable: true,
+            details: [{ provider: 'flowroute', status: 404, e164, errorId: err.errorId }],
+          });
+        }
+        throw toActivityFailure(err);
+      }
+    },
+
     async getFlowrouteNumberCnam({ numberId }: { numberId: string }): Promise<{ cnamPresetId: string | null }> {
       const number = await flowrouteCall(() => client().getNumber(numberId));
       return { cnamPresetId: number.cnamPresetId };

@@ -13,6 +13,7 @@ import {
   TwilioRateLimitError,
   type Twilio,
 } from '../providers/twilio';
+import { isTransientStatus } from '../providers/transient';
 import { FailureType } from '../workflows/failures';
 import { mapProviderErrors, providerFailure } from './provider-failures';
 
@@ -137,16 +138,28 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
 
     /** Submits for review, unless an earlier attempt already did: then returns the current status. */
     async submitTrustProduct(input: { trustProductSid: string; statusCallback?: string }): Promise<{ status: string }> {
-      const current = await twilioCall(() => th().trustProducts(input.trustProductSid).fetch());
-      if (SUBMITTED_STATUSES.includes(current.status)) {
-        log.info('Trust Product already submitted', { trustProductSid: current.sid, status: current.status });
-        return { status: current.status };
+      const alreadySubmitted = async () => {
+        const current = await twilioCall(() => th().trustProducts(input.trustProductSid).fetch());
+        return SUBMITTED_STATUSES.includes(current.status) ? current.status : null;
+      };
+      const before = await alreadySubmitted();
+      if (before) {
+        log.info('Trust Product already submitted', { trustProductSid: input.trustProductSid, status: before });
+        return { status: before };
       }
-      const updated = await twilioCall(() =>
-        th().trustProducts(input.trustProductSid).update({ status: 'pending-review', ...(input.statusCallback && { statusCallback: input.statusCallback }) }),
-      );
-      log.info('Trust Product submitted', { trustProductSid: updated.sid, status: updated.status });
-      return { status: updated.status };
+      try {
+        const updated = await th().trustProducts(input.trustProductSid).update({ status: 'pending-review', ...(input.statusCallback && { statusCallback: input.statusCallback }) });
+        log.info('Trust Product submitted', { trustProductSid: updated.sid, status: updated.status });
+        return { status: updated.status };
+      } catch (err) {
+        // An earlier attempt's submit, still in flight when we looked, may have landed first: then Twilio
+        // refuses ours because the product is no longer draft, and that refusal means it is done.
+        if (err instanceof twilio.RestException && err.status === 400) {
+          const after = await alreadySubmitted();
+          if (after) return { status: after };
+        }
+        throw toActivityFailure(err);
+      }
     },
 
     /** Status plus rejection reasons as sentences (CNAM codes 11006-11009, 18609). */
@@ -157,6 +170,52 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
         .filter((code) => Number.isInteger(code))
         .map((code) => ({ code, message: describeTrustHubError(code) }));
       return { status: tp.status, errors };
+    },
+
+    /** Every CNAM Trust Product named `friendlyName` (the name is derived from one provisioning's id), oldest first. */
+    async listCnamTrustProducts({ friendlyName }: { friendlyName: string }): Promise<{ trustProducts: { sid: string; status: string }[] }> {
+      const all = await twilioCall(() => th().trustProducts.list({ friendlyName, policySid: CNAM_POLICY_SID }));
+      const mine = all.filter((tp) => tp.friendlyName === friendlyName).sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
+      return { trustProducts: mine.map((tp) => ({ sid: tp.sid, status: tp.status })) };
+    },
+
+    /**
+     * Deletes a second Trust Product of this provisioning: one whose create landed after our client had
+     * given up, while a retry made the one in use. Only a draft is deleted; anything else is kept and said.
+     */
+    async deleteDuplicateTrustProduct({ trustProductSid }: { trustProductSid: string }): Promise<{ deleted: boolean; reason?: string }> {
+      const tp = await gone(() => twilioCall(() => th().trustProducts(trustProductSid).fetch()));
+      if (!tp) return { deleted: false, reason: 'already gone' };
+      if (tp.status !== 'draft') {
+        log.warn('Duplicate Trust Product is not a draft; kept', { trustProductSid, status: tp.status });
+        return { deleted: false, reason: `status ${tp.status}` };
+      }
+      await gone(() => twilioCall(() => th().trustProducts(trustProductSid).remove()));
+      log.info('Duplicate Trust Product deleted', { trustProductSid });
+      return { deleted: true };
+    },
+
+    /** Every cnam_information End User named `friendlyName`, oldest first. */
+    async listCnamEndUsers({ friendlyName }: { friendlyName: string }): Promise<{ endUsers: { sid: string }[] }> {
+      const found = await twilioCall(() => findEndUsers(th(), friendlyName));
+      return { endUsers: found.map((eu) => ({ sid: eu.sid })) };
+    },
+
+    /** Deletes a second End User of this provisioning (see deleteDuplicateTrustProduct); Twilio refuses while one is in use. */
+    async deleteDuplicateEndUser({ endUserSid }: { endUserSid: string }): Promise<{ deleted: boolean; reason?: string }> {
+      try {
+        const removed = await gone(() => twilioCall(() => th().endUsers(endUserSid).remove()));
+        if (removed === null) return { deleted: false, reason: 'already gone' };
+        log.info('Duplicate End User deleted', { endUserSid });
+        return { deleted: true };
+      } catch (err) {
+        // Twilio refuses (400) while a submitted Trust Product holds it: then it is not a stray; keep it.
+        if (err instanceof ApplicationFailure && err.type === FailureType.ProviderRefused) {
+          log.warn('Duplicate End User could not be deleted; kept', { endUserSid, reason: err.message });
+          return { deleted: false, reason: err.message };
+        }
+        throw err;
+      }
     },
 
     /** Turns on caller-name lookup for inbound calls (a separate feature from outbound CNAM). */
@@ -175,15 +234,31 @@ interface EndUserPage {
   nextPage(): Promise<EndUserPage> | undefined;
 }
 
-/** Pages through End Users and stops at the first cnam_information one with this friendly name. */
-async function findEndUser(th: Twilio['trusthub']['v1'], friendlyName: string): Promise<EndUser | undefined> {
+/** Pages through every End User (they cannot be filtered): the cnam_information ones with this friendly name, oldest first. */
+async function findEndUsers(th: Twilio['trusthub']['v1'], friendlyName: string): Promise<EndUser[]> {
+  const found: EndUser[] = [];
   let page: EndUserPage | undefined = await th.endUsers.page({ pageSize: 100 });
   while (page) {
-    const found = page.instances.find((eu) => eu.friendlyName === friendlyName && eu.type === CNAM_END_USER_TYPE);
-    if (found) return found;
+    found.push(...page.instances.filter((eu) => eu.friendlyName === friendlyName && eu.type === CNAM_END_USER_TYPE));
     page = await page.nextPage();
   }
-  return undefined;
+  return found.sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
+}
+
+/** The oldest of this provisioning's End Users: the one every attempt settles on. */
+async function findEndUser(th: Twilio['trusthub']['v1'], friendlyName: string): Promise<EndUser | undefined> {
+  return (await findEndUsers(th, friendlyName))[0];
+}
+
+/** Runs `call`; a 404 (the resource is already gone) gives null. */
+async function gone<T>(call: () => Promise<T>): Promise<T | null> {
+  try {
+    return await call();
+  } catch (err) {
+    const details = err instanceof ApplicationFailure ? (err.details?.[0] as { status?: unknown } | undefined) : undefined;
+    if (details?.status === 404) return null;
+    throw err;
+  }
 }
 
 /** Reuses what `find` returns; else creates. A 409 means an earlier attempt created it: find it again. */
@@ -205,7 +280,7 @@ function twilioCall<T>(call: () => Promise<T>): Promise<T> {
   return mapProviderErrors(toActivityFailure, call);
 }
 
-/** 4xx: permanent, with Twilio's own words; 429: retried after Retry-After; 5xx and network: retried. */
+/** Transient statuses (providers/transient) and network failures are retried; other 4xx fail for good with Twilio's own words. */
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof TwilioRateLimitError) {
@@ -217,6 +292,6 @@ export function toActivityFailure(err: unknown): unknown {
   if (!(err instanceof twilio.RestException)) return err;
   const { status, code, moreInfo } = err;
   const message = `Twilio ${status}${code ? ` (${code})` : ''}: ${err.message}${moreInfo ? ` ${moreInfo}` : ''}`;
-  const retryable = !(status >= 400 && status < 500 && status !== 429);
+  const retryable = isTransientStatus(status);
   return providerFailure({ retryable, message, details: { provider: 'twilio', status, code: code ?? null, moreInfo: moreInfo ?? null } });
 }

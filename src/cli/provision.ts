@@ -1,25 +1,25 @@
 import { Command, Option } from 'commander';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { webUiLink } from '../config/constants';
 import { InvalidRequestError, startProvision, validateProvisionStart, type ProvisionStart } from '../provisioning/service';
-import type { DurationInput } from '../workflows/messages';
+import { BUSINESS_DAYS_BOUNDS, checkDuration, DURATION_BOUNDS, type DurationField, type DurationInput } from '../domain/duration';
 import { followProvision } from './follow';
 import { CliError, ExitCode, printJson, say } from './output';
 import { printReport, reportExitCode } from './status';
 import { cliTemporal } from './temporal';
 
-function duration(value: string): DurationInput {
-  try {
-    msToNumber(value as DurationInput);
-    return value as DurationInput;
-  } catch {
-    throw new CliError(`"${value}" is not a duration; use e.g. 30s, 10m, 48h or 3d.`, ExitCode.Usage);
-  }
+/** An option parser for the workflow input `field`: a duration within that field's bounds. */
+function duration(field: DurationField): (value: string) => DurationInput {
+  return (value) => {
+    const check = checkDuration(field, value);
+    if (!check.ok) throw new CliError(`"${value}" is not a duration ${DURATION_BOUNDS[field].text}; use e.g. 30s, 10m, 48h or 3d.`, ExitCode.Usage);
+    return value;
+  };
 }
 
 function wholeDays(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`"${value}" is not a whole number of days.`, ExitCode.Usage);
+  const { min, max } = BUSINESS_DAYS_BOUNDS;
+  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`"${value}" is not a whole number of days from ${min} to ${max}.`, ExitCode.Usage);
   return n;
 }
 
@@ -44,11 +44,11 @@ function flowrouteCommand(): Command {
     .requiredOption('--name <name>', 'the caller name to show, at most 15 characters')
     .option('--wait', 'follow the provisioning until it ends (can take days; Ctrl-C stops following, not the provisioning)')
     .option('--json', 'print a JSON document instead of text')
-    .option('--approval-timeout <duration>', 'give up waiting for approval after this long (default 96h)', duration)
-    .option('--poll-initial <duration>', 'first interval between approval checks, doubling after (default 5m)', duration)
-    .option('--poll-max <duration>', 'longest interval between approval checks (default 1h)', duration)
+    .option('--approval-timeout <duration>', 'give up waiting for approval after this long (default 96h)', duration('approvalTimeout'))
+    .option('--poll-initial <duration>', 'first interval between approval checks, doubling after (default 5m)', duration('approvalPollInitial'))
+    .option('--poll-max <duration>', 'longest interval between approval checks (default 1h)', duration('approvalPollMax'))
     .option('--business-days <days>', 'business days to wait for the association to take effect (default 7)', wholeDays)
-    .addOption(new Option('--association-wait <duration>', 'demo/test override: wait this long instead of business days').argParser(duration))
+    .addOption(new Option('--association-wait <duration>', 'demo/test override: wait this long instead of business days').argParser(duration('associationWait')))
     .addHelpText('after', '\nExample:\n  cnam provision flowroute --number +12065550100 --name "Bob Law" --wait')
     .action(async (opts: CommonOptions & Record<string, unknown>) => {
       await runProvision(
@@ -79,10 +79,10 @@ function twilioCommand(): Command {
     .option('--status-callback <url>', "public URL of this service's Twilio webhook receiver, so approval wakes the workflow at once (default: $CNAM_PUBLIC_WEBHOOK_URL)")
     .option('--wait', 'follow the provisioning until it ends (can take days; Ctrl-C stops following, not the provisioning)')
     .option('--json', 'print a JSON document instead of text')
-    .option('--review-timeout <duration>', "give up waiting for Twilio's review after this long (default 14d)", duration)
-    .option('--poll-initial <duration>', 'first interval between review checks, doubling after (default 10m)', duration)
-    .option('--poll-max <duration>', 'longest interval between review checks (default 2h)', duration)
-    .option('--propagation-wait <duration>', 'how long carriers take after approval (default 72h)', duration)
+    .option('--review-timeout <duration>', "give up waiting for Twilio's review after this long (default 14d)", duration('reviewTimeout'))
+    .option('--poll-initial <duration>', 'first interval between review checks, doubling after (default 10m)', duration('reviewPollInitial'))
+    .option('--poll-max <duration>', 'longest interval between review checks (default 2h)', duration('reviewPollMax'))
+    .option('--propagation-wait <duration>', 'how long carriers take after approval (default 72h)', duration('propagationWait'))
     .addHelpText('after', '\nExample:\n  cnam provision twilio --number +12065550100 --business-profile BU… --name "ACME PLUMBING" --email ops@example.com --wait')
     .action(async (opts: CommonOptions & Record<string, unknown>) => {
       const [first, ...more] = opts.number as string[];

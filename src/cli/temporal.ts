@@ -1,7 +1,7 @@
 /** The CLI's connection to Temporal, with a message that says what to do when it is not there. */
 import type { Client, Connection } from '@temporalio/client';
 import { loadTemporalEnv, type TemporalEnv } from '../config/env';
-import { connectClient, temporalTarget } from '../temporal/connection';
+import { connectClient, TemporalUnreachableError } from '../temporal/connection';
 import { CliError, ExitCode } from './output';
 
 export interface CliTemporal {
@@ -18,11 +18,7 @@ export async function cliTemporal(): Promise<CliTemporal> {
     const { client, connection, target } = await connectClient();
     return { client, connection, env, namespace: target.namespace, close: () => connection.close() };
   } catch (err) {
-    const { address } = temporalTarget();
-    throw new CliError(
-      `Cannot reach Temporal at ${address} (${err instanceof Error ? err.message : String(err)}).\n` +
-        'Start the embedded default with `npm run dev`, or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE.',
-      ExitCode.Usage,
-    );
+    if (err instanceof TemporalUnreachableError) throw new CliError(err.message, ExitCode.Usage);
+    throw err;
   }
 }

@@ -8,6 +8,9 @@ export type PhoneCheck =
   | { ok: true; e164: string; flowrouteId: string; national: string }
   | { ok: false; rule: PhoneRule; message: string };
 
+// Digits and the punctuation people write numbers with; anything else is text beside the number.
+const PHONE_CHARACTERS = /^\+?[\d\s().\-\/]+$/;
+
 const TOLL_FREE_AREA_CODES = new Set(['800', '833', '844', '855', '866', '877', '888']);
 // Premium-rate (900) and personal (5XX) numbers resolve to US but are not local long codes.
 const LOCAL_TYPES = new Set<ReturnType<PhoneNumber['getType']>>(['FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE']);
@@ -58,6 +61,10 @@ export function normalizeUsLongCode(raw: string): PhoneCheck {
   }
   if (phone.ext !== undefined) {
     return refuse('valid-number', `${JSON.stringify(input)} has an extension; a CNAM belongs to the whole number.`);
+  }
+  // libphonenumber drops text it cannot read (e.g. a trailing "ext" with no digits); refuse it instead.
+  if (!PHONE_CHARACTERS.test(input)) {
+    return refuse('parse', `${JSON.stringify(input)} has text that is not part of a phone number; give only the number.`);
   }
   if (!LOCAL_TYPES.has(phone.getType())) {
     return refuse('valid-number', `${phone.number} is not a US local long code (it is ${phone.getType() ?? 'an unknown type'}).`);

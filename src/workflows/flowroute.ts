@@ -2,12 +2,12 @@
  * Flowroute CNAM, as the tutorial tells it: validate the name → create (or reuse) the record →
  * wait for approval (up to 48 h) → assign it to the number → wait 5-7 business days → confirm.
  */
-import { ApplicationFailure, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
 import { acts } from './activities';
 import type { CnamRecordView } from '../activities/flowroute';
 import { FailureType } from './failures';
 import type { FlowrouteProvisionInput, FlowrouteProvisionResult } from './messages';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationOf, requireDurationsInBounds } from './durations';
 import { pollUntilDecided } from './polling';
 import { Progress, workflowNow } from './progress';
 
@@ -24,8 +24,12 @@ export async function provisionFlowrouteCnam(input: FlowrouteProvisionInput): Pr
 }
 
 async function provision(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {
+  requireDurationsInBounds(input);
   const request = await acts.validateProvisionRequest({ provider: 'flowroute', number: input.number, displayName: input.displayName });
   progress.validated(request.e164, request.displayName);
+  // Before anything is created: a number not on the account would otherwise fail only at assignment,
+  // after the whole review. Histories recorded before this check replay without it.
+  if (patched('check-number-first')) await acts.requireFlowrouteNumber({ numberId: request.flowrouteNumberId, e164: request.e164 });
 
   progress.enter('creating-record');
   const { record, reusedExistingRecord } = await findOrCreateRecord(request.displayName);
@@ -45,7 +49,7 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
 
   progress.enter('awaiting-propagation');
   const effectiveBy = input.associationWait !== undefined
-    ? new Date(workflowNow().getTime() + msToNumber(input.associationWait)).toISOString()
+    ? new Date(workflowNow().getTime() + durationOf('associationWait', input.associationWait)).toISOString()
     : (await acts.computeEffectiveBy({ from: assignedAt, businessDays: input.associationBusinessDays ?? FLOWROUTE_DEFAULTS.associationBusinessDays })).effectiveBy;
   progress.status.nextCheckAt = effectiveBy;
   progress.details(`Record ${recordId} is assigned to ${request.e164}; Flowroute's association takes effect by ${effectiveBy}`);
@@ -92,9 +96,9 @@ async function awaitApproval(input: FlowrouteProvisionInput, recordId: string, p
   await pollUntilDecided<true>(
     progress,
     {
-      timeout,
-      initialInterval: input.approvalPollInitial ?? FLOWROUTE_DEFAULTS.approvalPollInitial,
-      maxInterval: input.approvalPollMax ?? FLOWROUTE_DEFAULTS.approvalPollMax,
+      timeout: ['approvalTimeout', timeout],
+      initialInterval: ['approvalPollInitial', input.approvalPollInitial ?? FLOWROUTE_DEFAULTS.approvalPollInitial],
+      maxInterval: ['approvalPollMax', input.approvalPollMax ?? FLOWROUTE_DEFAULTS.approvalPollMax],
     },
     async () => {
       const current = await acts.getFlowrouteCnamRecord({ id: recordId });

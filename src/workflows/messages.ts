@@ -2,7 +2,7 @@
  * Inputs, results, signals and queries of the provisioning workflows. Shared by the
  * workflows, the CLI, the API and the tests: only `@temporalio/workflow` is imported here.
  */
-import type { Duration } from '@temporalio/common';
+import type { DurationInput } from '../domain/duration';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export type ProvisionProvider = 'flowroute' | 'twilio';
@@ -47,8 +47,8 @@ export interface ProvisionStatus {
   failure: string | null;
 }
 
-/** Durations accept Temporal's formats: milliseconds or strings such as '30s', '5m', '48h'. */
-export type DurationInput = Duration;
+/** Durations: milliseconds or strings such as '30s', '5m', '48h', each within the bounds of domain/duration. */
+export type { DurationInput };
 
 export interface FlowrouteProvisionInput {
   /** Any common US format; normalised to E.164 before any API call. */

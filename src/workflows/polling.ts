@@ -6,14 +6,15 @@
  */
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { FailureType } from './failures';
-import { msToNumber } from '@temporalio/common/lib/time';
-import type { DurationInput } from './messages';
+import type { DurationField, DurationInput } from '../domain/duration';
+import { durationOf } from './durations';
 import { workflowNow, type Progress } from './progress';
 
+/** Each bound as [input field it came from, value], so it is checked against that field's limits. */
 export interface PollSchedule {
-  timeout: DurationInput;
-  initialInterval: DurationInput;
-  maxInterval: DurationInput;
+  timeout: [DurationField, DurationInput];
+  initialInterval: [DurationField, DurationInput];
+  maxInterval: [DurationField, DurationInput];
 }
 
 export type Decision<T> = { decided: false } | { decided: true; value: T };
@@ -27,9 +28,9 @@ export interface PollTexts {
 
 /** Returns the decision; throws a non-retryable ApprovalTimedOut when the bound passes first. */
 export async function pollUntilDecided<T>(progress: Progress, schedule: PollSchedule, check: () => Promise<Decision<T>>, texts: PollTexts): Promise<T> {
-  const deadline = workflowNow().getTime() + msToNumber(schedule.timeout);
-  const maxInterval = msToNumber(schedule.maxInterval);
-  let interval = msToNumber(schedule.initialInterval);
+  const deadline = workflowNow().getTime() + durationOf(...schedule.timeout);
+  const maxInterval = durationOf(...schedule.maxInterval);
+  let interval = durationOf(...schedule.initialInterval);
   for (;;) {
     progress.checkNowRequested = false;
     const decision = await check();

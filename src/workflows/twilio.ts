@@ -5,9 +5,9 @@
  * Every create is find-or-create under names derived from the workflow id, so a retry or a
  * restart between any two steps reuses what exists.
  */
-import { ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { ApplicationFailure, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { acts } from './activities';
+import { durationOf, requireDurationsInBounds } from './durations';
 import { FailureType } from './failures';
 import type { TwilioProvisionInput, TwilioProvisionResult } from './messages';
 import { pollUntilDecided } from './polling';
@@ -26,6 +26,7 @@ export async function provisionTwilioCnam(input: TwilioProvisionInput): Promise<
 }
 
 async function provision(input: TwilioProvisionInput, progress: Progress): Promise<TwilioProvisionResult> {
+  requireDurationsInBounds(input);
   const requests = await Promise.all(
     [input.phoneNumber, ...(input.additionalPhoneNumbers ?? [])].map((number) =>
       acts.validateProvisionRequest({ provider: 'twilio', number, displayName: input.displayName }),
@@ -37,6 +38,9 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
   progress.enter('preparing-trust-product');
   const numbers = await putNumbersOnBusinessProfile(input.businessProfileSid, requests.map((r) => r.e164), progress);
   const product = await prepareTrustProduct(input, displayName, numbers, progress);
+  // Histories recorded before the sweep existed replay without it.
+  const sweep = patched('remove-duplicate-creates');
+  if (sweep) await removeDuplicateCreates(product);
 
   progress.enter('submitting');
   if (product.editable) await requireCompliant(product.trustProductSid);
@@ -52,11 +56,13 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
   const callerNameLookupEnabledAt = workflowNow().toISOString();
 
   progress.enter('awaiting-propagation');
-  const wait = msToNumber(input.propagationWait ?? TWILIO_DEFAULTS.propagationWait);
+  const wait = durationOf('propagationWait', input.propagationWait ?? TWILIO_DEFAULTS.propagationWait);
   const propagatedBy = new Date(workflowNow().getTime() + wait).toISOString();
   progress.status.nextCheckAt = propagatedBy;
   progress.details(`Approved; carriers pick up "${displayName}" by ${propagatedBy}`);
   await sleep(wait, { summary: `carriers pick up "${displayName}" by ${propagatedBy}` });
+  // Once more at the end: a create that was still in flight at the first sweep has landed by now.
+  if (sweep) await removeDuplicateCreates(product);
 
   progress.enter('completed');
   return {
@@ -152,9 +158,9 @@ async function awaitReview(input: TwilioProvisionInput, trustProductSid: string,
   await pollUntilDecided<true>(
     progress,
     {
-      timeout,
-      initialInterval: input.reviewPollInitial ?? TWILIO_DEFAULTS.reviewPollInitial,
-      maxInterval: input.reviewPollMax ?? TWILIO_DEFAULTS.reviewPollMax,
+      timeout: ['reviewTimeout', timeout],
+      initialInterval: ['reviewPollInitial', input.reviewPollInitial ?? TWILIO_DEFAULTS.reviewPollInitial],
+      maxInterval: ['reviewPollMax', input.reviewPollMax ?? TWILIO_DEFAULTS.reviewPollMax],
     },
     async () => {
       const current = await acts.getTrustProductStatus({ trustProductSid });
@@ -177,6 +183,27 @@ async function awaitReview(input: TwilioProvisionInput, trustProductSid: string,
     },
   );
   progress.status.approval = 'approved';
+}
+
+/**
+ * A create whose response was lost, or that Twilio carried out after our client had given up, can
+ * land beside the one a retry made: a second Trust Product or End User under this provisioning's
+ * names. Keep the ones in use and delete the rest (only drafts and unattached End Users go).
+ */
+async function removeDuplicateCreates(product: { trustProductSid: string; endUserSid: string }): Promise<void> {
+  const names = resourceNames(workflowInfo().workflowId);
+  const { trustProducts } = await acts.listCnamTrustProducts({ friendlyName: names.trustProduct });
+  for (const tp of trustProducts) {
+    if (tp.sid === product.trustProductSid) continue;
+    const outcome = await acts.deleteDuplicateTrustProduct({ trustProductSid: tp.sid });
+    log.info('Duplicate Trust Product', { trustProductSid: tp.sid, ...outcome });
+  }
+  const { endUsers } = await acts.listCnamEndUsers({ friendlyName: names.endUser });
+  for (const eu of endUsers) {
+    if (eu.sid === product.endUserSid) continue;
+    const outcome = await acts.deleteDuplicateEndUser({ endUserSid: eu.sid });
+    log.info('Duplicate End User', { endUserSid: eu.sid, ...outcome });
+  }
 }
 
 /** Deterministic names: what a crashed attempt created is found again by the next one. */

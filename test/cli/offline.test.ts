@@ -51,4 +51,26 @@ describe('cnam (offline)', () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /npm run dev/);
   });
+
+  test('worker and serve: an unreachable Temporal is exit 2 with a plain sentence, not a transport dump', async () => {
+    const worker = await runCnam(['worker'], { ...NO_TEMPORAL, FLOWROUTE_ACCESS_KEY: 'key', FLOWROUTE_SECRET_KEY: 'secret' });
+    const serve = await runCnam(['serve'], { ...NO_TEMPORAL, CNAM_API_TOKEN: 'a-token-of-twenty-chars' });
+    for (const [name, run] of [['worker', worker], ['serve', serve]] as const) {
+      assert.equal(run.code, 2, `${name}: ${run.stderr}`);
+      assert.match(run.stderr, /^Cannot reach Temporal at 127\.0\.0\.1:\d+ \((connection refused|no answer in time)\)\.\nStart the embedded default with `npm run dev`/, name);
+      assert.doesNotMatch(run.stderr, /tonic|transport::Error|at .*\.js:\d+/, name);
+    }
+  });
+
+  test('durations out of bounds are refused before anything starts', async () => {
+    const huge = await runCnam(['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--association-wait', '999999999d'], NO_TEMPORAL);
+    assert.equal(huge.code, 2);
+    assert.match(huge.stderr, /"999999999d" is not a duration between 1s and 30d/);
+    const days = await runCnam(['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--business-days', '100000'], NO_TEMPORAL);
+    assert.equal(days.code, 2);
+    assert.match(days.stderr, /not a whole number of days from 1 to 30/);
+    const poll = await runCnam(['provision', 'twilio', '--number', '+12065550100', '--business-profile', `BU${'0'.repeat(32)}`, '--name', 'ACME', '--email', 'a@b.co', '--poll-initial', '0s'], NO_TEMPORAL);
+    assert.equal(poll.code, 2);
+    assert.match(poll.stderr, /"0s" is not a duration between 1s and 7d/);
+  });
 });

@@ -47,6 +47,9 @@ test('normalizeUsLongCode refuses non-US, toll-free and invalid numbers with the
     ['+1 900 555 0100', 'valid-number', 'premium rate, not a local long code'],
     ['+1 500 555 0100', 'valid-number', 'personal number, not a local long code'],
     ['206 555 0100 ext. 3', 'valid-number', 'an extension'],
+    ['+1 206 555 9281 ext', 'parse', 'trailing text that libphonenumber would drop'],
+    ['+1 206 555 9281 office', 'parse', 'a word after the number'],
+    ['call 206 555 0100', 'parse', 'a word before the number'],
   ];
   for (const [raw, rule, why] of cases) {
     const check = normalizeUsLongCode(raw);

@@ -237,15 +237,44 @@ describe('provisionFlowrouteCnam', () => {
     }
   });
 
-  test("fails with Flowroute's own message when the number is not on the account", async () => {
+  test('refuses absurd durations in the workflow input before any Flowroute call, instead of getting stuck', async () => {
+    const h = await harness({ autoReview: true });
+    try {
+      const worker = await h.newWorker();
+      // Straight to Temporal, past the API's and CLI's checks, as an old client or a hand-made start would.
+      const input: FlowrouteProvisionInput = { number: `+${h.number}`, displayName: 'Bob Law', associationWait: 1e308, approvalPollMax: '999999999d' };
+      const id = `durations-${h.taskQueue}`;
+      // The status query is answered by a worker, so it is asked while this one runs.
+      const [err, s] = await worker.runUntil(async () => {
+        const outcome = await env.client.workflow.execute('provisionFlowrouteCnam', { taskQueue: h.taskQueue, workflowId: id, args: [input] }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        return [outcome, await status(id)] as const;
+      });
+      const failure = rootApplicationFailure(err);
+      assert.equal(failure?.type, 'InvalidInput');
+      assert.match(failure?.message ?? '', /approvalPollMax must be between 1s and 7d; "999999999d" is not; associationWait must be between 1s and 30d; 1e\+308 is not/);
+      assert.deepEqual(h.sandbox.snapshot().requestCounts, {});
+      assert.equal(s.step, 'failed');
+      assert.match(s.failure ?? '', /associationWait/);
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
+  test('fails fast, creating nothing, when the number is not on the Flowroute account', async () => {
     const h = await harness({ autoReview: true, numberOnAccount: false });
     try {
       const worker = await h.newWorker();
       const err = await worker.runUntil(async () => result(await h.start({})).then(() => undefined, (e: unknown) => e));
       const failure = rootApplicationFailure(err);
       assert.equal(failure?.type, 'ProviderRefused');
-      assert.match(failure?.message ?? '', /404/);
-      assert.equal(h.sandbox.snapshot().requestCounts['PATCH /v2/numbers/:number/relationships/cnams/:id'], 1, 'a 4xx is not retried');
+      assert.match(failure?.message ?? '', /^Number \+1\d{10} is not on this Flowroute account \(Flowroute 404 .*\); nothing was created\.$/);
+      const state = h.sandbox.snapshot();
+      assert.equal(state.requestCounts['GET /v2/numbers/:number'], 1, 'a 404 is not retried');
+      assert.equal(state.requestCounts['POST /v2/cnams'], undefined, 'no record is created for a number we cannot assign');
+      assert.equal(state.records.length, 0);
     } finally {
       await h.sandbox.close();
     }

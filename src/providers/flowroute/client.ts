@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { FlowrouteApiError, isRetryableStatus, parseRetryAfter } from './errors';
+import { isTransientStatus } from '../transient';
+import { FlowrouteApiError, parseRetryAfter } from './errors';
 import {
   cnamAssignmentDocumentSchema,
   cnamDocumentSchema,
@@ -202,7 +203,7 @@ export class FlowrouteClient {
   }
 
   #httpError(res: RawResponse, retryAfter: string | null, method: Method, path: string): FlowrouteApiError {
-    const retryable = isRetryableStatus(res.status);
+    const retryable = isTransientStatus(res.status);
     const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(retryAfter) : null;
     const doc = errorDocumentSchema.safeParse(safeJson(res.text));
     if (!doc.success) {

@@ -45,11 +45,6 @@ function formatMessage(status: number | null, title: string, detail: string): st
   return detail ? `${head}: ${detail}` : head;
 }
 
-/** 5xx, 429 and 408 are transient; every other 4xx means the request itself is wrong. */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 429 || status === 408;
-}
-
 /** Reads `Retry-After` as delta-seconds or an HTTP date; null when absent or unreadable. */
 export function parseRetryAfter(header: string | null, nowMs: number = Date.now()): number | null {
   if (header === null || header.trim() === '') return null;
