@@ -30,16 +30,26 @@ export function sandboxCommand(): Command {
       'after',
       `
 Admin surface (no auth, sandbox only):
-  GET  <flowroute>/__sandbox/state                     records, numbers, assignments, request counts
+  GET  <flowroute>/__sandbox/state                     records, numbers, assignments, request and write counts, faults
   POST <flowroute>/__sandbox/cnams/<id>/approve        approve a record now
   POST <flowroute>/__sandbox/cnams/<id>/reject         body {"reason": "..."}
   POST <flowroute>/__sandbox/faults                    body {"status": 503, "count": 2, "path": "/v2/cnams"}
   POST <flowroute>/__sandbox/reset
-  GET  <twilio>/__sandbox/state                        profiles, Trust Products, End Users, assignments, numbers
+  GET  <twilio>/__sandbox/state                        profiles, Trust Products, End Users, assignments, numbers, counts
   POST <twilio>/__sandbox/trust-products/<BU>/approve
   POST <twilio>/__sandbox/trust-products/<BU>/reject   body {"code": 11008}
   GET  <twilio>/__sandbox/callbacks                    status callbacks sent, with their signatures
+  PUT  <twilio>/__sandbox/callback-settings            body {"callbackShape": "json", "callbackRepeats": 2}
   POST <twilio>/__sandbox/faults                       body {"status": 429, "count": 1, "retryAfterSeconds": 5}
+  GET | DELETE <either>/__sandbox/faults               armed faults with matched/fired counts | clear them
+
+Faults match "method" and a "path" prefix, fire "count" times (default 1) or at "rate" (0-1, optional
+"seed") until cleared, and have a "kind":
+  {"status": 503, "delayMs": 500}                      answer with an error (kind "status", the default);
+                                                       "retryAfterSeconds": null sends a 429 without Retry-After
+  {"kind": "reset"}                                    drop the connection; nothing is applied
+  {"kind": "lost-response"}                            apply the request, then drop the connection
+  {"kind": "slow-write", "delayMs": 3000}              apply it after delayMs even if the client gave up
 
 Example:
   cnam sandbox --approval-delay 30s`,

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { validateFault, type Fault } from './faults';
+import { validateFault, type ActiveFlowrouteFault, type Fault } from './faults';
 
 /** What the admin routes drive; the same controls the in-process object exposes. */
 export interface SandboxControls {
@@ -7,8 +7,9 @@ export interface SandboxControls {
   has(id: string): boolean;
   approve(id: string): void;
   reject(id: string, reason: string): void;
-  injectFault(fault: Fault): void;
+  injectFault(fault: Fault): ActiveFlowrouteFault;
   clearFaults(): void;
+  faults(): ActiveFlowrouteFault[];
   reset(): void;
 }
 
@@ -36,9 +37,10 @@ export function registerAdminRoutes(app: Hono, controls: SandboxControls): void 
   app.post('/__sandbox/faults', async (c) => {
     const fault = validateFault(await c.req.json().catch(() => undefined));
     if (typeof fault === 'string') return c.json({ error: fault }, 400);
-    controls.injectFault(fault);
-    return c.json({ ok: true }, 201);
+    return c.json({ ok: true, fault: controls.injectFault(fault) }, 201);
   });
+
+  app.get('/__sandbox/faults', (c) => c.json({ faults: controls.faults() }));
 
   app.delete('/__sandbox/faults', (c) => {
     controls.clearFaults();

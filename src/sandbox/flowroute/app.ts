@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
-import { routePath } from 'hono/route';
+import { ConnectionDropped } from '../shared/connection';
+import { countRequests, countWrites } from '../shared/counters';
 import { registerAdminRoutes } from './admin';
 import { flowrouteDatetime } from './documents';
-import { FaultQueue, faultMiddleware, type Fault } from './faults';
+import { FaultQueue, flowrouteFaults, type ActiveFlowrouteFault, type Fault } from './faults';
 import { basicAuth, flowrouteError } from './http';
 import { registerFlowrouteRoutes } from './routes';
 import { FlowrouteSandboxStore, type CnamStatus } from './store';
@@ -47,7 +48,10 @@ export interface FlowrouteSandboxSnapshot {
   assignments: Record<string, string>;
   /** Keyed `METHOD /route/pattern`; `/v2/*` means no route matched. */
   requestCounts: Record<string, number>;
-  faults: (Fault & { remaining: number })[];
+  /** Writes the routes applied (2xx), keyed like requestCounts; a lost response still counts. */
+  writeCounts: Record<string, number>;
+  /** Armed faults with how often each matched and fired; spent one-shot faults are gone. */
+  faults: ActiveFlowrouteFault[];
 }
 
 /** Controls shared by the in-process app and the running server. */
@@ -56,7 +60,8 @@ export interface FlowrouteSandboxControls {
   snapshot(): FlowrouteSandboxSnapshot;
   approve(id: string): void;
   reject(id: string, reason: string): void;
-  injectFault(fault: Fault): void;
+  /** Arms a fault; throws when it is malformed. */
+  injectFault(fault: Fault): ActiveFlowrouteFault;
   clearFaults(): void;
   reset(): void;
 }
@@ -99,6 +104,7 @@ export function createFlowrouteSandboxApp(options: FlowrouteSandboxOptions = {})
       numbers: numbers.map((n) => ({ id: n.id, cnamId: ids(n) })),
       assignments: Object.fromEntries(numbers.filter((n) => n.cnamId !== null).map((n) => [n.id, String(n.cnamId)])),
       requestCounts: store.requestCounts(),
+      writeCounts: store.writeCounts(),
       faults: faults.list(),
     };
   };
@@ -116,16 +122,18 @@ export function createFlowrouteSandboxApp(options: FlowrouteSandboxOptions = {})
   };
 
   const app = new Hono();
-  registerAdminRoutes(app, { ...controls, has: (id) => store.get(id) !== undefined });
-  app.use('/v2/*', async (c, next) => {
-    store.countRequest(`${c.req.method} ${routePath(c, -1)}`);
-    await next();
-  });
-  app.use('/v2/*', faultMiddleware(faults, closing.signal));
+  registerAdminRoutes(app, { ...controls, has: (id) => store.get(id) !== undefined, faults: () => faults.list() });
+  app.use('/v2/*', countRequests((key) => store.countRequest(key)));
+  app.use('/v2/*', flowrouteFaults(faults, closing.signal));
+  app.use('/v2/*', countWrites((key) => store.countWrite(key)));
   app.use('/v2/*', basicAuth(() => ({ accessKey, secretKey })));
   registerFlowrouteRoutes(app, store);
   app.notFound(() => flowrouteError(404, 'Resource not found', 'The requested resource was not found.'));
-  app.onError((err) => flowrouteError(500, 'Internal Server Error', `Sandbox error: ${err.message}`));
+  app.onError((err) => {
+    // A dropped connection has nobody to answer.
+    if (err instanceof ConnectionDropped) throw err;
+    return flowrouteError(500, 'Internal Server Error', `Sandbox error: ${err.message}`);
+  });
 
   return { app, ...controls, dispose: () => closing.abort() };
 }

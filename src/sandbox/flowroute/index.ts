@@ -6,7 +6,9 @@ export type {
   FlowrouteSandboxSnapshot,
   SandboxRecordView,
 } from './app';
-export type { Fault } from './faults';
+export type { ActiveFlowrouteFault, Fault } from './faults';
+export { ConnectionDropped } from '../shared/connection';
+export type { FaultKind } from '../shared/faults';
 export { startFlowrouteSandbox } from './server';
 export type { RunningFlowrouteSandbox, StartFlowrouteSandboxOptions } from './server';
 export { FlowrouteSandboxStore } from './store';

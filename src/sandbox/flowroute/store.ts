@@ -38,6 +38,7 @@ export class FlowrouteSandboxStore {
   #numbers = new Map<string, SandboxNumber>();
   #nextId = FIRST_ID;
   #requestCounts: Record<string, number> = {};
+  #writeCounts: Record<string, number> = {};
 
   constructor(config: StoreConfig) {
     this.config = config;
@@ -53,6 +54,7 @@ export class FlowrouteSandboxStore {
     this.#cnams.clear();
     this.#numbers = new Map(this.config.numbers.map((id) => [id, { id, cnamId: null, assignedAtMs: null }]));
     this.#requestCounts = {};
+    this.#writeCounts = {};
   }
 
   /** Every record, ascending id, each reviewed if due. */
@@ -144,6 +146,15 @@ export class FlowrouteSandboxStore {
 
   requestCounts(): Record<string, number> {
     return { ...this.#requestCounts };
+  }
+
+  /** A write the routes applied (2xx), counted even when the fault layer then lost the response. */
+  countWrite(key: string): void {
+    this.#writeCounts[key] = (this.#writeCounts[key] ?? 0) + 1;
+  }
+
+  writeCounts(): Record<string, number> {
+    return { ...this.#writeCounts };
   }
 
   #require(id: string | number): SandboxCnam {

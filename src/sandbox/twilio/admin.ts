@@ -1,4 +1,6 @@
 import { Hono, type Context } from 'hono';
+import type { ActiveFault } from '../shared/faults';
+import type { CallbackSettings } from './callback-shapes';
 import { badRequest } from './errors';
 import { originOf } from './http';
 import type { ResolvedOptions } from './options';
@@ -11,8 +13,10 @@ export interface TwilioSandboxControls {
   approve(trustProductSid: string): void;
   /** Decides a submitted Trust Product now: twilio-rejected with `errors: [{code}]` (default 11009). */
   reject(trustProductSid: string, code?: number): void;
-  /** Answers the next `count` matching API requests with a Twilio error (and/or a delay). */
-  injectFault(fault: SandboxFault): void;
+  /** Arms a fault for matching API requests (see SandboxFault); throws 400 / 20001 when it is malformed. */
+  injectFault(fault: SandboxFault): ActiveFault<SandboxFault>;
+  /** Armed faults with how often each matched and fired; spent one-shot faults are gone. */
+  faults(): ActiveFault<SandboxFault>[];
   clearFaults(): void;
   /** Back to the configured numbers and profiles; clears faults, callbacks and timers. */
   reset(): void;
@@ -20,6 +24,10 @@ export interface TwilioSandboxControls {
   callbacks(): CallbackRecord[];
   /** Resolves once every callback sent so far has been answered or has failed. */
   callbacksSettled(): Promise<void>;
+  /** The callback body shape and repeats in force. */
+  callbackSettings(): CallbackSettings;
+  /** Changes them for callbacks sent from now on (reset() restores the configured ones). */
+  configureCallbacks(changes: Partial<CallbackSettings>): CallbackSettings;
   /** All resources in their API shapes, for `GET /__sandbox/state`. */
   snapshot(origin: string): ReturnType<typeof snapshotState>;
 }
@@ -40,6 +48,8 @@ export function snapshotState(state: TwilioSandboxState, origin: string) {
     incoming_phone_numbers: [...state.phoneNumbers.values()].map((pn) => json.phoneNumberJson(ac, pn)),
     faults: state.faults,
     callbacks: state.callbacks,
+    request_counts: state.requestCounts,
+    write_counts: state.writeCounts,
   };
 }
 
@@ -65,6 +75,8 @@ export function adminRoutes(state: TwilioSandboxState, opts: ResolvedOptions, co
 
   app.get('/__sandbox/state', (c) => c.json(controls.snapshot(originOf(c, opts.publicUrl))));
   app.get('/__sandbox/callbacks', (c) => c.json({ callbacks: controls.callbacks() }));
+  app.get('/__sandbox/callback-settings', (c) => c.json(controls.callbackSettings()));
+  app.put('/__sandbox/callback-settings', async (c) => c.json(controls.configureCallbacks(await jsonBody(c))));
 
   app.post('/__sandbox/trust-products/:sid/approve', (c) => {
     controls.approve(c.req.param('sid'));
@@ -79,9 +91,11 @@ export function adminRoutes(state: TwilioSandboxState, opts: ResolvedOptions, co
   });
 
   app.post('/__sandbox/faults', async (c) => {
-    controls.injectFault((await jsonBody(c)) as SandboxFault);
-    return c.json({ faults: state.faults }, 201);
+    const fault = controls.injectFault((await jsonBody(c)) as SandboxFault);
+    return c.json({ fault, faults: controls.faults() }, 201);
   });
+
+  app.get('/__sandbox/faults', (c) => c.json({ faults: controls.faults() }));
 
   app.delete('/__sandbox/faults', (c) => {
     controls.clearFaults();

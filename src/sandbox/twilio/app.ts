@@ -1,4 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { countRequests, countWrites } from '../shared/counters';
+import { FaultTable } from '../shared/faults';
 import { adminRoutes, snapshotState, type TwilioSandboxControls } from './admin';
 import { basicAuth } from './auth';
 import { createCallbackSender } from './callbacks';
@@ -7,7 +9,7 @@ import { customerProfileRoutes } from './customer-profiles';
 import { endUserRoutes } from './end-users';
 import { handleError, notFound } from './errors';
 import { evaluationRoutes } from './evaluations';
-import { faultInjection, validateFault } from './faults';
+import { twilioFaults, validateFault } from './faults';
 import { resolveOptions, type ResolvedOptions, type TwilioSandboxOptions } from './options';
 import { phoneNumberRoutes } from './phone-numbers';
 import { createReviewEngine } from './review';
@@ -25,7 +27,7 @@ export interface TwilioSandboxApp extends TwilioSandboxControls {
   authToken: string;
   /** The first configured twilio-approved Business Profile (else the first profile, else ''). */
   defaultBusinessProfileSid: string;
-  /** Stops the review timers; the app keeps answering requests. */
+  /** Stops the review timers and ends pending fault delays; the app keeps answering requests. */
   close(): void;
 }
 
@@ -56,21 +58,29 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
   const opts = resolveOptions(options);
   const state = createState(opts.accountSid);
   seedState(state, opts);
-  const callbackSender = createCallbackSender(state, opts.authToken, opts.now);
+  const configuredCallbacks = { callbackShape: opts.callbackShape, callbackRepeats: opts.callbackRepeats };
+  const callbackSender = createCallbackSender(state, opts.authToken, opts.now, configuredCallbacks);
   const review = createReviewEngine(state, opts, callbackSender);
   const ctx: SandboxContext = { opts, state, review };
+  // Kept in state.faults, so the state shows what is armed.
+  const faults = new FaultTable(state.faults);
+  const closing = new AbortController();
 
   const controls: TwilioSandboxControls = {
     approve: (sid) => review.approve(sid),
     reject: (sid, code) => review.reject(sid, code),
-    injectFault: (f) => void state.faults.push(validateFault(f)),
-    clearFaults: () => void state.faults.splice(0),
+    injectFault: (f) => faults.add(validateFault(f)),
+    faults: () => faults.list(),
+    clearFaults: () => faults.clear(),
     reset: () => {
       review.close();
       seedState(state, opts);
+      callbackSender.configure(configuredCallbacks);
     },
     callbacks: () => [...state.callbacks],
     callbacksSettled: () => callbackSender.settled(),
+    callbackSettings: () => callbackSender.settings(),
+    configureCallbacks: (changes) => callbackSender.configure(changes),
     snapshot: (origin) => snapshotState(state, origin),
   };
 
@@ -82,7 +92,10 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
     await next();
   });
   app.route('/', adminRoutes(state, opts, controls));
-  for (const prefix of ['/v1/*', '/2010-04-01/*']) app.use(prefix, faultInjection(state), basicAuth(opts));
+  const count = (counts: Record<string, number>) => (key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
+  for (const prefix of ['/v1/*', '/2010-04-01/*']) {
+    app.use(prefix, countRequests(count(state.requestCounts)), twilioFaults(faults, closing.signal), countWrites(count(state.writeCounts)), basicAuth(opts));
+  }
   for (const routes of [
     customerProfileRoutes,
     trustProductRoutes,
@@ -105,6 +118,9 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
     accountSid: opts.accountSid,
     authToken: opts.authToken,
     defaultBusinessProfileSid: approved?.sid ?? '',
-    close: () => review.close(),
+    close: () => {
+      review.close();
+      closing.abort();
+    },
   };
 }

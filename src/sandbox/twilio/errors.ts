@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ConnectionDropped } from '../shared/connection';
 
 /** Twilio's error body: `{code, message, more_info, status}`. */
 export interface TwilioErrorBody {
@@ -43,6 +44,8 @@ export const unauthenticated = (): TwilioApiError =>
 
 /** Hono `onError` handler: Twilio errors as-is, anything else as a 500 / 20500. */
 export function handleError(err: Error, c: Context): Response {
+  // A dropped connection has nobody to answer.
+  if (err instanceof ConnectionDropped) throw err;
   // A bug in the sandbox must not hide behind a tidy Twilio 500.
   if (!(err instanceof TwilioApiError)) console.error('[twilio-sandbox] unexpected error', err);
   const e = err instanceof TwilioApiError ? err : new TwilioApiError(500, 20500, 'An internal server error has occurred');

@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
+import { faultMiddleware } from '../shared/fault-middleware';
+import { checkFault, type FaultTable } from '../shared/faults';
 import { badRequest, TwilioApiError } from './errors';
-import type { SandboxFault, TwilioSandboxState } from './store';
+import type { SandboxFault } from './store';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
   429: 'Too Many Requests',
@@ -9,32 +11,26 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Checks an admin-supplied fault, so a typo fails loudly instead of never matching. */
-export function validateFault(f: SandboxFault): SandboxFault & { remaining: number } {
-  if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 400 || f.status > 599)) {
-    throw badRequest('fault status must be an integer between 400 and 599');
-  }
-  if (f.status === undefined && !f.delayMs) throw badRequest('fault needs a status or a delayMs');
-  const count = f.count ?? 1;
-  if (!Number.isInteger(count) || count < 1) throw badRequest('fault count must be a positive integer');
-  return { ...f, method: f.method?.toUpperCase(), remaining: count };
+/** Checks an admin-supplied fault, so a typo fails loudly (400 / 20001) instead of never matching. */
+export function validateFault(input: unknown): SandboxFault {
+  const checked = checkFault<SandboxFault>(input, { extraFields: { code: 'number', message: 'string' }, minStatus: 400 });
+  if (typeof checked === 'string') throw badRequest(checked);
+  return checked;
 }
 
-/** Answers the next matching API requests with the injected fault (Twilio error body, Retry-After on 429). */
-export function faultInjection(state: TwilioSandboxState): MiddlewareHandler {
-  return async (c, next) => {
-    const i = state.faults.findIndex(
-      (f) => (!f.method || f.method === c.req.method) && (!f.path || c.req.path.startsWith(f.path)),
-    );
-    const f = state.faults[i];
-    if (!f) return next();
-    f.remaining -= 1;
-    if (f.remaining <= 0) state.faults.splice(i, 1);
-    if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
-    if (f.status === undefined) return next();
-    const headers: Record<string, string> = {};
-    if (f.status === 429) headers['Retry-After'] = String(f.retryAfterSeconds ?? 1);
-    else if (f.retryAfterSeconds !== undefined) headers['Retry-After'] = String(f.retryAfterSeconds);
-    throw new TwilioApiError(f.status, f.code ?? 20000 + f.status, f.message ?? DEFAULT_MESSAGES[f.status] ?? 'Injected fault', headers);
-  };
+/** Applies armed faults before auth, answering status faults with a Twilio error body. */
+export function twilioFaults(table: FaultTable<SandboxFault>, closing: AbortSignal): MiddlewareHandler {
+  return faultMiddleware(table, closing, {
+    abandoned: () => {
+      throw new TwilioApiError(503, 20503, 'Request abandoned');
+    },
+    error: (f) => {
+      const status = f.status ?? 500;
+      const headers: Record<string, string> = {};
+      // Retry-After: 1 on a 429 unless the fault names a value; null leaves it out, as Twilio does not promise it.
+      const retryAfter = f.retryAfterSeconds === undefined && status === 429 ? 1 : f.retryAfterSeconds;
+      if (retryAfter !== undefined && retryAfter !== null) headers['Retry-After'] = String(retryAfter);
+      throw new TwilioApiError(status, f.code ?? 20000 + status, f.message ?? DEFAULT_MESSAGES[status] ?? 'Injected fault', headers);
+    },
+  });
 }

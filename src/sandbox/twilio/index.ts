@@ -12,3 +12,6 @@ export {
   type TwilioSandboxOptions,
 } from './options';
 export type { CallbackRecord, SandboxFault, TwilioSandboxState } from './store';
+export { CALLBACK_SHAPES, type CallbackSettings, type CallbackShape } from './callback-shapes';
+export { ConnectionDropped } from '../shared/connection';
+export type { ActiveFault, FaultKind } from '../shared/faults';

@@ -34,8 +34,16 @@ export function formatFriendlyName(e164: string): string {
   return m ? `(${m[1]}) ${m[2]}-${m[3]}` : e164;
 }
 
-/** The 2010 `PhoneNumber` filter: exact match where `*` is any one digit. */
+/**
+ * The 2010 `PhoneNumber` filter (UNDOCUMENTED 12): digits and `*` (any one digit) found anywhere in the
+ * number's digits, so a partial number matches as a substring; a leading `+` anchors it at the start, so
+ * a whole E.164 number matches only itself. Formatting characters are ignored; anything else matches nothing.
+ */
 export function matchesPhoneFilter(e164: string, filter: string): boolean {
-  const pattern = filter.split('').map((ch) => (ch === '*' ? '\\d' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${pattern}$`).test(e164);
+  const anchored = filter.startsWith('+');
+  const rest = anchored ? filter.slice(1) : filter;
+  if (!/^[\d*\s().-]+$/.test(rest)) return false;
+  const pattern = rest.replace(/[\s().-]/g, '').replace(/\*/g, '\\d');
+  if (pattern === '') return false;
+  return new RegExp(`${anchored ? '^' : ''}${pattern}`).test(e164.replace(/^\+/, ''));
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkCallbackSettings, DEFAULT_CALLBACK_SETTINGS, type CallbackShape } from './callback-shapes';
 
 /** Trust Hub status of a Business Profile or Trust Product. */
 export type TrustHubStatus = 'draft' | 'pending-review' | 'in-review' | 'twilio-approved' | 'twilio-rejected';
@@ -36,6 +37,10 @@ export interface TwilioSandboxOptions {
   prohibitedTerms?: string[];
   /** Called after every response, admin routes included. */
   onExchange?: (exchange: SandboxExchange) => void;
+  /** Status callback body shape; defaults to 'form-bundle' (UNDOCUMENTED 1). */
+  callbackShape?: CallbackShape;
+  /** Deliveries of each status callback, to emulate Twilio retrying; defaults to 1. */
+  callbackRepeats?: number;
 }
 
 /** The CNAM policy SID from the seed guide, the same in every account. */
@@ -88,6 +93,8 @@ export interface ResolvedOptions {
   publicUrl?: string;
   prohibitedTerms: string[];
   onExchange?: (exchange: SandboxExchange) => void;
+  callbackShape: CallbackShape;
+  callbackRepeats: number;
 }
 
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
@@ -110,6 +117,8 @@ export function resolveOptions(options: TwilioSandboxOptions = {}): ResolvedOpti
     { friendlyName: 'Draft Holdings Inc', status: 'draft' as const },
   ];
   for (const k of options.apiKeys ?? []) checkSid('SK', k.sid, 'apiKeys[].sid');
+  const callbacks = checkCallbackSettings({ callbackShape: options.callbackShape, callbackRepeats: options.callbackRepeats });
+  if (typeof callbacks === 'string') throw new Error(callbacks);
   return {
     accountSid,
     authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
@@ -130,5 +139,7 @@ export function resolveOptions(options: TwilioSandboxOptions = {}): ResolvedOpti
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     prohibitedTerms: options.prohibitedTerms ?? DEFAULT_PROHIBITED_TERMS,
     onExchange: options.onExchange,
+    ...DEFAULT_CALLBACK_SETTINGS,
+    ...callbacks,
   };
 }

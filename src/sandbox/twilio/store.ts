@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { ActiveFault, FaultSpec } from '../shared/faults';
+import type { CallbackShape } from './callback-shapes';
 import { BUSINESS_PROFILE_POLICY_SID, type ResolvedOptions, type TrustHubStatus } from './options';
 import { classifyNumber, formatFriendlyName } from './numbers';
 
@@ -102,25 +104,24 @@ export interface PhoneNumber {
   dateUpdated: number;
 }
 
-/** A fault to inject into the next `count` matching API requests. */
-export interface SandboxFault {
-  method?: string;
-  /** Path prefix, e.g. `/v1/TrustProducts`. */
-  path?: string;
-  /** HTTP status to answer with; omit to only delay the request. */
-  status?: number;
+/**
+ * A fault for matching API requests (see FaultSpec for `kind`, `count`, `rate`, `delayMs`); a `status`
+ * fault answers with Twilio's error body, `code` defaulting to 20000 + status.
+ */
+export interface SandboxFault extends FaultSpec {
   code?: number;
   message?: string;
-  /** How many matching requests it applies to; default 1. */
-  count?: number;
-  retryAfterSeconds?: number;
-  delayMs?: number;
 }
 
 /** A status callback the sandbox sent. */
 export interface CallbackRecord {
+  /** The URL requested; a JSON callback's carries `bodySHA256`. */
   url: string;
+  /** The fields sent, form-encoded or as the JSON object. */
   params: Record<string, string>;
+  shape: CallbackShape;
+  /** 1 for the first delivery, 2 and up for the repeats. */
+  attempt: number;
   signature: string;
   /** Response status, or null when the request failed (see `error`). */
   responseStatus: number | null;
@@ -139,8 +140,12 @@ export interface TwilioSandboxState {
   evaluations: Map<string, Evaluation>;
   endUsers: Map<string, EndUser>;
   phoneNumbers: Map<string, PhoneNumber>;
-  faults: (SandboxFault & { remaining: number })[];
+  faults: ActiveFault<SandboxFault>[];
   callbacks: CallbackRecord[];
+  /** Keyed `METHOD /route/pattern`: every API request that arrived, before faults and auth. */
+  requestCounts: Record<string, number>;
+  /** Same keys: writes the routes applied (2xx), counted even when a fault then lost the response. */
+  writeCounts: Record<string, number>;
 }
 
 /** A fresh random SID with the given two-letter prefix. */
@@ -162,6 +167,8 @@ export function createState(accountSid: string): TwilioSandboxState {
     phoneNumbers: new Map(),
     faults: [],
     callbacks: [],
+    requestCounts: {},
+    writeCounts: {},
   };
 }
 
@@ -170,6 +177,7 @@ export function seedState(state: TwilioSandboxState, opts: ResolvedOptions): voi
   for (const value of Object.values(state)) if (value instanceof Map) value.clear();
   state.faults.length = 0;
   state.callbacks.length = 0;
+  for (const counts of [state.requestCounts, state.writeCounts]) for (const key of Object.keys(counts)) delete counts[key];
   const t = opts.now();
   for (const n of opts.numbers) {
     state.phoneNumbers.set(n.sid, {
