@@ -91,6 +91,20 @@ describe('Twilio activities: transient failures are retried', () => {
     assert.equal(f.nextRetryDelay, 7000);
   });
 
+  test('408 and a 409 on create: retryable, like 429 and 5xx', async () => {
+    h.sandbox.injectFault({ path: '/v1/CustomerProfiles', status: 408 });
+    await expectFailure(h.run('getBusinessProfile', { businessProfileSid: h.sandbox.defaultBusinessProfileSid }), unavailable(/^Twilio 408 /));
+    h.sandbox.injectFault({ method: 'POST', path: '/v1/TrustProducts', status: 409 });
+    await expectFailure(h.run('findOrCreateCnamTrustProduct', { friendlyName: 'wf-409', email: 'ops@example.com' }), unavailable(/^Twilio 409 /));
+    assert.equal(h.sandbox.state.trustProducts.size, 0);
+  });
+
+  test('429 without Retry-After (Twilio 20429 promises none): retryable, on the normal backoff', async () => {
+    h.sandbox.injectFault({ path: '/2010-04-01', status: 429, code: 20429, retryAfterSeconds: null });
+    const f = await expectFailure(h.run('resolveTwilioPhoneNumber', { e164: '+12065550100' }), unavailable(/429/));
+    assert.equal(f.nextRetryDelay, undefined);
+  });
+
   test('timeout: retryable', async () => {
     h.sandbox.injectFault({ path: '/v1/CustomerProfiles', delayMs: 400 });
     const run = h.runWith({ timeoutMs: 100 });

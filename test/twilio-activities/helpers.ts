@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { createTwilioActivities, type TwilioActivities } from '../../src/activities/twilio';
-import { createTwilioClient, type TwilioClientConfig } from '../../src/providers/twilio';
+import { createTwilioClient, type Twilio, type TwilioClientConfig } from '../../src/providers/twilio';
 import { startTwilioSandbox, type RunningTwilioSandbox, type TwilioSandboxOptions } from '../../src/sandbox/twilio';
 
 /** Runs one activity the way a worker would: inside an activity Context, so `log` works. */
@@ -16,6 +16,8 @@ export interface Harness {
   logs: LogEntry[];
   /** Activities over another client for the same sandbox (other credentials, a timeout, ...). */
   runWith(config: Partial<TwilioClientConfig>): Run;
+  /** The SDK itself, for making what the activities are expected to find. */
+  client(): Twilio;
 }
 
 export function runner(acts: TwilioActivities, logs: LogEntry[]): Run {
@@ -30,9 +32,10 @@ export function runner(acts: TwilioActivities, logs: LogEntry[]): Run {
 export async function startHarness(options: TwilioSandboxOptions = {}): Promise<Harness> {
   const sandbox = await startTwilioSandbox({ autoReview: false, ...options });
   const logs: LogEntry[] = [];
-  const runWith = (config: Partial<TwilioClientConfig>) =>
-    runner(createTwilioActivities({ twilio: createTwilioClient({ accountSid: sandbox.accountSid, authToken: sandbox.authToken, baseUrl: sandbox.url, ...config }) }), logs);
-  return { sandbox, logs, runWith, run: runWith({}) };
+  const client = (config: Partial<TwilioClientConfig> = {}) =>
+    createTwilioClient({ accountSid: sandbox.accountSid, authToken: sandbox.authToken, baseUrl: sandbox.url, ...config });
+  const runWith = (config: Partial<TwilioClientConfig>) => runner(createTwilioActivities({ twilio: client(config) }), logs);
+  return { sandbox, logs, runWith, run: runWith({}), client: () => client() };
 }
 
 /** Awaits a rejection and checks it is an ApplicationFailure of this type and retryability. */

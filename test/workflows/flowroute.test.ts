@@ -280,6 +280,51 @@ describe('provisionFlowrouteCnam', () => {
     }
   });
 
+  test('a create Flowroute carries out after our client gave up still leaves one record', async () => {
+    const h = await harness();
+    try {
+      // The client gives up at 2 s and the retry creates the record; the first create lands at 3 s, and
+      // Flowroute refuses it as a duplicate (422), so no second record appears.
+      h.sandbox.injectFault({ method: 'POST', path: '/v2/cnams', kind: 'slow-write', delayMs: 3_000 });
+      const worker = await h.newWorker();
+      const res = await worker.runUntil(async () => {
+        const startedAt = Date.now();
+        const id = await h.start({});
+        await eventually(async () => ((await status(id)).step === 'awaiting-approval' ? true : undefined), 'awaiting-approval');
+        // Real time, not workflow time: the slow create lands on the sandbox's own clock.
+        await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 3_500 - Date.now())));
+        assert.equal(h.sandbox.snapshot().records.length, 1, 'the late create made no second record');
+        h.sandbox.approve(h.sandbox.snapshot().records[0]!.id);
+        await env.client.workflow.getHandle(id).signal(checkNow);
+        return result(id);
+      });
+      const state = h.sandbox.snapshot();
+      assert.equal(state.requestCounts['POST /v2/cnams'], 2, 'the slow create and the retry');
+      assert.equal(state.records.length, 1);
+      assert.equal(state.assignments[h.number], res.cnamRecordId);
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
+  test('a lost response to the create, then a reset: still exactly one record, assigned', async () => {
+    const h = await harness({ autoReview: true });
+    try {
+      h.sandbox.injectFault({ method: 'POST', path: '/v2/cnams', kind: 'lost-response' });
+      h.sandbox.injectFault({ method: 'POST', path: '/v2/cnams', kind: 'reset' });
+      h.sandbox.injectFault({ method: 'PATCH', path: '/v2/numbers', kind: 'lost-response' });
+      const worker = await h.newWorker();
+      const res = await worker.runUntil(async () => result(await h.start({})));
+      const state = h.sandbox.snapshot();
+      assert.deepEqual(state.faults, [], 'every fault fired');
+      assert.equal(state.records.length, 1);
+      assert.equal(res.reusedExistingRecord, true, 'the retry was refused as a duplicate and found the record');
+      assert.equal(state.assignments[h.number], res.cnamRecordId);
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
   test('retries 503s and a 429 from Flowroute and still creates exactly one record', async () => {
     const h = await harness({ autoReview: true });
     try {

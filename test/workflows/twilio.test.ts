@@ -41,7 +41,7 @@ interface Harness {
   start(input?: Partial<TwilioProvisionInput>): Promise<string>;
 }
 
-async function harness(options: { autoReview?: boolean } = {}): Promise<Harness> {
+async function harness(options: { autoReview?: boolean; timeoutMs?: number } = {}): Promise<Harness> {
   const e164 = `+1206555${String(nextNumber++).padStart(4, '0')}`;
   const spare = `+1206555${String(nextNumber++).padStart(4, '0')}`;
   const sandbox = await startTwilioSandbox({
@@ -50,7 +50,7 @@ async function harness(options: { autoReview?: boolean } = {}): Promise<Harness>
     inReviewDelayMs: 0,
     decisionDelayMs: 0,
   });
-  const twilio = createTwilioClient({ accountSid: sandbox.accountSid, authToken: sandbox.authToken, baseUrl: sandbox.url, timeoutMs: 5_000 });
+  const twilio = createTwilioClient({ accountSid: sandbox.accountSid, authToken: sandbox.authToken, baseUrl: sandbox.url, timeoutMs: options.timeoutMs ?? 5_000 });
   const activities = createActivities({ flowroute: null, twilio });
   const taskQueue = uniqueTaskQueue('twilio');
   return {
@@ -229,6 +229,57 @@ describe('provisionTwilioCnam', () => {
       const worker = await h.newWorker({ activities: crashy });
       const res = await worker.runUntil(async () => result(await h.start()));
       assert.ok(crashedOnce.size >= 8, `crashed after ${crashedOnce.size} writes`);
+      assert.deepEqual(counts(h.sandbox), { trustProducts: 1, endUsers: 1, entityAssignments: 2, trustProductNumbers: 1, profileNumbers: profileNumbersBefore + 1 });
+      assert.equal(h.sandbox.state.trustProducts.get(res.trustProductSid)?.status, 'twilio-approved');
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
+  test('creates that Twilio carries out after our client gave up leave no second Trust Product or End User', async () => {
+    // The client waits 1 s; Twilio applies each first create after 4 s, when the retry (1 s later) has made its own.
+    const h = await harness({ timeoutMs: 1_000 });
+    const profileNumbersBefore = counts(h.sandbox).profileNumbers;
+    try {
+      for (const path of ['/v1/TrustProducts', '/v1/EndUsers']) h.sandbox.injectFault({ method: 'POST', path, kind: 'slow-write', delayMs: 4_000 });
+      const worker = await h.newWorker();
+      const res = await worker.runUntil(async () => {
+        const id = await h.start({ propagationWait: '1h' });
+        // The review is decided by hand once both slow creates have landed beside the retries' ones.
+        const waiting = await eventually(async () => {
+          const s = await env.client.workflow.getHandle(id).query(getStatus);
+          const w = h.sandbox.state.writeCounts;
+          return s.step === 'awaiting-approval' && w['POST /v1/TrustProducts'] === 2 && w['POST /v1/EndUsers'] === 2 ? s : undefined;
+        }, 'both slow creates landed while the workflow waits for the review');
+        h.sandbox.approve(waiting.recordId!);
+        return result(id);
+      });
+      assert.deepEqual(counts(h.sandbox), { trustProducts: 1, endUsers: 1, entityAssignments: 2, trustProductNumbers: 1, profileNumbers: profileNumbersBefore + 1 });
+      assert.equal(h.sandbox.state.trustProducts.get(res.trustProductSid)?.status, 'twilio-approved');
+      assert.ok(h.sandbox.state.endUsers.has(res.endUserSid));
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
+  test('lost responses and resets at every write still end with one of each resource', async () => {
+    const h = await harness({ autoReview: true });
+    const profileNumbersBefore = counts(h.sandbox).profileNumbers;
+    try {
+      // Applied but unanswered: the number on the profile, the product, both entity assignments, the End User
+      // and Caller Name Lookup; then connections reset before the number's assignment and the lookup land.
+      const faults = [
+        ['/v1/CustomerProfiles/', 'lost-response', 1],
+        ['/v1/TrustProducts', 'lost-response', 3],
+        ['/v1/TrustProducts', 'reset', 1],
+        ['/v1/EndUsers', 'lost-response', 1],
+        ['/2010-04-01/Accounts/', 'lost-response', 1],
+        ['/2010-04-01/Accounts/', 'reset', 1],
+      ] as const;
+      for (const [path, kind, count] of faults) h.sandbox.injectFault({ method: 'POST', path, kind, count });
+      const worker = await h.newWorker();
+      const res = await worker.runUntil(async () => result(await h.start({ propagationWait: '1h' })));
+      assert.deepEqual(h.sandbox.faults(), [], 'every fault fired (spent faults disappear)');
       assert.deepEqual(counts(h.sandbox), { trustProducts: 1, endUsers: 1, entityAssignments: 2, trustProductNumbers: 1, profileNumbers: profileNumbersBefore + 1 });
       assert.equal(h.sandbox.state.trustProducts.get(res.trustProductSid)?.status, 'twilio-approved');
     } finally {
