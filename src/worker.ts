@@ -15,12 +15,13 @@ import { missingSearchAttributes } from './temporal/search-attributes';
 export function buildActivityDeps(env: ProvidersEnv): ActivityDeps {
   const flowroute =
     env.FLOWROUTE_ACCESS_KEY && env.FLOWROUTE_SECRET_KEY
-      ? new FlowrouteClient({ baseUrl: env.FLOWROUTE_BASE_URL, accessKey: env.FLOWROUTE_ACCESS_KEY, secretKey: env.FLOWROUTE_SECRET_KEY })
+      ? new FlowrouteClient({ baseUrl: env.FLOWROUTE_BASE_URL, accessKey: env.FLOWROUTE_ACCESS_KEY, secretKey: env.FLOWROUTE_SECRET_KEY, timeoutMs: env.CNAM_PROVIDER_TIMEOUT_MS })
       : null;
   const twilio =
     env.TWILIO_ACCOUNT_SID && (env.TWILIO_AUTH_TOKEN || env.TWILIO_API_KEY_SID)
       ? createTwilioClient({
           accountSid: env.TWILIO_ACCOUNT_SID,
+          timeoutMs: env.CNAM_PROVIDER_TIMEOUT_MS,
           ...(env.TWILIO_API_KEY_SID && env.TWILIO_API_KEY_SECRET
             ? { apiKeySid: env.TWILIO_API_KEY_SID, apiKeySecret: env.TWILIO_API_KEY_SECRET }
             : { authToken: env.TWILIO_AUTH_TOKEN }),

@@ -24,6 +24,8 @@ const providersSchema = z
     TWILIO_API_KEY_SECRET: optionalText,
     /** Sends every Twilio call to this origin instead of Twilio's hosts (the sandbox). */
     TWILIO_BASE_URL: z.url().optional(),
+    /** How long one provider HTTP call may take; below the activities' 30 s so the client, not Temporal, gives up first. */
+    CNAM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(15_000),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.FLOWROUTE_ACCESS_KEY) !== Boolean(env.FLOWROUTE_SECRET_KEY)) {

@@ -1,0 +1,270 @@
+/**
+ * The chaos benchmark: N provisionings of both providers on a real dev server and the sandboxes,
+ * under a mix of network faults (5xx, 429 without Retry-After, resets, lost responses, slow writes),
+ * with the worker process killed with SIGKILL at random intervals and the Temporal server killed
+ * and restarted once mid-wait. At the end it reads the sandboxes' state and counts duplicates.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startProvision } from '../src/provisioning/service';
+import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../src/sandbox/twilio';
+import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../src/sandbox/flowroute';
+import { startDevServer, type RunningDevServer } from '../src/temporal/dev-server';
+import { devServerSearchAttributeFlags } from '../src/temporal/search-attributes';
+import { freePort } from '../test/helpers/cli';
+
+export interface ChaosOptions {
+  /** Provisionings, split evenly between Flowroute and Twilio. */
+  provisionings: number;
+  /** Fraction of provider requests that meet a fault. */
+  faultRate: number;
+  /** At most this many worker kills. */
+  maxWorkerKills: number;
+  /** Random interval between kills, after the new worker is up. */
+  killEveryMs: [number, number];
+  /** A provisioning still running after this long counts as stuck. */
+  deadlineMs: number;
+  log: (line: string) => void;
+}
+
+export interface ChaosReport {
+  provisionings: number;
+  completed: number;
+  failed: number;
+  stuck: number;
+  duplicateResources: number;
+  duplicates: Record<string, number>;
+  workerKills: number;
+  serverRestarts: number;
+  faultsFired: number;
+  wallSeconds: number;
+  failures: string[];
+}
+
+const CLI = resolve(__dirname, '..', 'bin', 'cnam.js');
+// The provider client gives up after 2 s; a slow write lands after 3 s, when the retry has made its own.
+const CLIENT_TIMEOUT_MS = 2_000;
+const SLOW_WRITE_MS = 3_000;
+
+/** The fault mix, each a share of `rate`; every kind a real network has. */
+function faultMix(rate: number) {
+  return [
+    { kind: 'status' as const, status: 503, rate: rate * 0.25 },
+    { kind: 'status' as const, status: 429, retryAfterSeconds: null, rate: rate * 0.15 },
+    { kind: 'reset' as const, rate: rate * 0.2 },
+    { kind: 'lost-response' as const, rate: rate * 0.2 },
+    { kind: 'slow-write' as const, delayMs: SLOW_WRITE_MS, rate: rate * 0.2 },
+  ];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
+
+/** The worker as operators run it: `cnam worker`, its own process, killed without warning. */
+class WorkerProcess {
+  #child: ChildProcess | null = null;
+  kills = 0;
+
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly logFile: string,
+  ) {}
+
+  /** Starts a worker and resolves once it says it is polling. */
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [CLI, 'worker'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    await new Promise<void>((done, fail) => {
+      let seen = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        seen = (seen + chunk.toString()).slice(-2000);
+        if (seen.includes('"worker started"')) done();
+      });
+      child.once('exit', (code, signal) => fail(new Error(`worker exited (${code ?? signal}) before it started; see ${this.logFile}`)));
+    });
+  }
+
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    this.kills++;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Resources the sandboxes hold more than once for one provisioning (or one number). */
+function countDuplicates(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): Record<string, number> {
+  const extra = (keys: string[]) => {
+    const seen = new Map<string, number>();
+    for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1);
+    return [...seen.values()].reduce((n, c) => n + c - 1, 0);
+  };
+  const s = twilio.state;
+  return {
+    flowrouteRecordsPerValue: extra(flowroute.snapshot().records.map((r) => r.value.toUpperCase())),
+    trustProductsPerProvisioning: extra([...s.trustProducts.values()].map((tp) => tp.friendlyName)),
+    endUsersPerProvisioning: extra([...s.endUsers.values()].map((eu) => eu.friendlyName)),
+    entityAssignmentsPerProduct: extra([...s.entityAssignments.values()].map((a) => `${a.trustProductSid}/${a.objectSid}`)),
+    productAssignmentsPerNumber: extra([...s.trustProductAssignments.values()].map((a) => a.channelEndpointSid)),
+    profileAssignmentsPerNumber: extra([...s.customerProfileAssignments.values()].map((a) => `${a.parentSid}/${a.channelEndpointSid}`)),
+  };
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const { log } = options;
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'cnam-chaos-'));
+  const n = options.provisionings;
+  const flowrouteCount = Math.ceil(n / 2);
+  const numbers = Array.from({ length: n }, (_, i) => `1206555${String(1000 + i).padStart(4, '0')}`);
+  const flowrouteNumbers = numbers.slice(0, flowrouteCount);
+  const twilioNumbers = numbers.slice(flowrouteCount);
+
+  const [port, flowroute, twilio] = await Promise.all([
+    freePort(),
+    startFlowrouteSandbox({ numbers: flowrouteNumbers, approvalDelayMs: 4_000 }),
+    startTwilioSandbox({
+      numbers: twilioNumbers.map((d) => ({ phoneNumber: `+${d}` })),
+      inReviewDelayMs: 1_000,
+      decisionDelayMs: 4_000,
+    }),
+  ]);
+  const serverOptions = { port, uiPort: null, dbFilename: join(dir, 'temporal.db'), searchAttributes: devServerSearchAttributeFlags(), readyTimeoutMs: 120_000 };
+  let server: RunningDevServer = await startDevServer(serverOptions);
+  let serverRestarts = 0;
+  const taskQueue = `chaos-${process.pid}-${Date.now()}`;
+  const worker = new WorkerProcess(
+    {
+      TEMPORAL_ADDRESS: server.address,
+      CNAM_TASK_QUEUE: taskQueue,
+      FLOWROUTE_BASE_URL: flowroute.url,
+      FLOWROUTE_ACCESS_KEY: 'sandbox-access-key',
+      FLOWROUTE_SECRET_KEY: 'sandbox-secret-key',
+      TWILIO_BASE_URL: twilio.url,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      CNAM_PROVIDER_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
+      LOG_LEVEL: 'info',
+    },
+    join(dir, 'worker.log'),
+  );
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  try {
+    for (const fault of faultMix(options.faultRate)) {
+      flowroute.injectFault({ path: '/v2/', ...fault });
+      twilio.injectFault({ ...fault });
+    }
+    log(`dev server ${server.address}, sandboxes ${flowroute.url} ${twilio.url}, faults on ${Math.round(options.faultRate * 100)}% of provider requests`);
+    await worker.start();
+
+    const fast = { associationWait: '10s' } as const;
+    const ids = await Promise.all([
+      ...flowrouteNumbers.map(async (d, i) =>
+        (await startProvision(client, taskQueue, { provider: 'flowroute', number: `+${d}`, displayName: `CHAOS F${i}`, approvalPollInitial: '2s', approvalPollMax: '5s', ...fast })).workflowId,
+      ),
+      ...twilioNumbers.map(async (d, i) =>
+        (
+          await startProvision(client, taskQueue, {
+            provider: 'twilio',
+            phoneNumber: `+${d}`,
+            businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
+            displayName: `CHAOS T${i}`,
+            notificationEmail: 'ops@example.com',
+            reviewPollInitial: '2s',
+            reviewPollMax: '5s',
+            // Long enough that every slow write has landed before the last duplicate sweep.
+            propagationWait: '10s',
+          })
+        ).workflowId,
+      ),
+    ]);
+    log(`started ${ids.length} provisionings on ${taskQueue}`);
+
+    const open = new Set(ids);
+    const outcomes = new Map<string, string>();
+    const deadline = started + options.deadlineMs;
+    let nextKillAt = Date.now() + between(options.killEveryMs);
+    let restartDone = false;
+    while (open.size > 0 && Date.now() < deadline) {
+      await sleep(1_000);
+      if (worker.kills < options.maxWorkerKills && Date.now() >= nextKillAt) {
+        await worker.kill();
+        log(`worker killed with SIGKILL (${worker.kills}); ${open.size} open`);
+        await worker.start();
+        nextKillAt = Date.now() + between(options.killEveryMs);
+      }
+      // Once, mid-wait: the whole Temporal server dies and comes back on the same database.
+      if (!restartDone && open.size <= ids.length * 0.9 && open.size > 0) {
+        restartDone = true;
+        server.process.kill('SIGKILL');
+        await new Promise((r) => server.process.once('exit', r));
+        log('Temporal server killed with SIGKILL');
+        await sleep(2_000);
+        server = await startDevServer(serverOptions);
+        serverRestarts++;
+        log('Temporal server restarted on the same database');
+      }
+      for (const id of [...open]) {
+        try {
+          const { status } = await client.workflow.getHandle(id).describe();
+          if (status.name === 'RUNNING') continue;
+          open.delete(id);
+          outcomes.set(id, status.name);
+          if (status.name !== 'COMPLETED') {
+            const failure = await client.workflow.getHandle(id).result().then(() => '', (e: unknown) => {
+              const cause = e instanceof Error ? e.cause : undefined;
+              return cause instanceof Error ? cause.message : String(e);
+            });
+            outcomes.set(id, `${status.name}: ${failure}`);
+          }
+        } catch {
+          break; // the server is restarting: look again next round
+        }
+      }
+    }
+    // A slow write still in flight lands after its delay: count what the providers hold once it has.
+    await sleep(SLOW_WRITE_MS + 500);
+    const duplicates = countDuplicates(flowroute, twilio);
+    const completed = [...outcomes.values()].filter((o) => o === 'COMPLETED').length;
+    const failures = [...outcomes.entries()].filter(([, o]) => o !== 'COMPLETED').map(([id, o]) => `${id} ${o}`);
+    const faultsFired = [...flowroute.snapshot().faults, ...twilio.faults()].reduce((sum, f) => sum + f.fired, 0);
+    return {
+      provisionings: ids.length,
+      completed,
+      failed: outcomes.size - completed,
+      stuck: open.size,
+      duplicateResources: Object.values(duplicates).reduce((a, b) => a + b, 0),
+      duplicates,
+      workerKills: worker.kills,
+      serverRestarts,
+      faultsFired,
+      wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+      failures: [...failures, ...[...open].map((id) => `${id} still running at the deadline`)],
+    };
+  } finally {
+    await worker.stop();
+    await connection.close();
+    await server.stop();
+    await Promise.all([flowroute.close(), twilio.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `npm run bench -- <name> [--option value]`: each benchmark prints its figures as it goes and,
+ * as its last line, one JSON object with the figures its issue names.
+ */
+import { parseArgs } from 'node:util';
+import { runChaos } from './chaos';
+
+const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
+  /** Provisionings under network faults, worker kills and a server restart; counts duplicates. */
+  async chaos(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        n: { type: 'string', default: '100' },
+        'fault-rate': { type: 'string', default: '0.2' },
+        kills: { type: 'string' },
+        'deadline-minutes': { type: 'string', default: '20' },
+      },
+    });
+    const provisionings = Number(values.n);
+    const report = await runChaos({
+      provisionings,
+      faultRate: Number(values['fault-rate']),
+      maxWorkerKills: values.kills === undefined ? Math.max(3, Math.ceil(provisionings / 5)) : Number(values.kills),
+      killEveryMs: [4_000, 12_000],
+      deadlineMs: Number(values['deadline-minutes']) * 60_000,
+      log: (line) => console.log(`[chaos] ${line}`),
+    });
+    for (const failure of report.failures) console.log(`[chaos] not completed: ${failure}`);
+    console.log(`[chaos] duplicates by kind: ${JSON.stringify(report.duplicates)}`);
+    const { failures: _failures, duplicates: _duplicates, ...figures } = report;
+    return figures;
+  },
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const bench = name ? BENCHMARKS[name] : undefined;
+  if (!bench) {
+    console.error(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [options]`);
+    process.exit(2);
+  }
+  const figures = await bench(args);
+  console.log(JSON.stringify({ benchmark: name, ...figures }));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

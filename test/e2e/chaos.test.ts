@@ -1,0 +1,33 @@
+/**
+ * The chaos benchmark, small: 10 provisionings of both providers under network faults, worker
+ * processes killed with SIGKILL and one Temporal server crash. `npm run bench -- chaos` runs 100.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runChaos } from '../../bench/chaos';
+
+test('10 provisionings under faults, kill -9 of the worker and a server crash: all complete, nothing twice', { timeout: 8 * 60_000 }, async () => {
+  const report = await runChaos({
+    provisionings: 10,
+    faultRate: 0.2,
+    maxWorkerKills: 3,
+    killEveryMs: [3_000, 8_000],
+    deadlineMs: 6 * 60_000,
+    log: () => undefined,
+  });
+  assert.deepEqual(report.failures, []);
+  assert.equal(report.completed, 10);
+  assert.equal(report.stuck, 0);
+  assert.deepEqual(report.duplicates, {
+    flowrouteRecordsPerValue: 0,
+    trustProductsPerProvisioning: 0,
+    endUsersPerProvisioning: 0,
+    entityAssignmentsPerProduct: 0,
+    productAssignmentsPerNumber: 0,
+    profileAssignmentsPerNumber: 0,
+  });
+  // The faults were really there: a run that met none would prove nothing.
+  assert.ok(report.workerKills >= 1, `${report.workerKills} worker kills`);
+  assert.equal(report.serverRestarts, 1);
+  assert.ok(report.faultsFired >= 10, `${report.faultsFired} faults fired`);
+});
