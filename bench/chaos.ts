@@ -5,7 +5,7 @@
  * and restarted once mid-wait. At the end it reads the sandboxes' state and counts duplicates.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -40,6 +40,10 @@ export interface ChaosReport {
   workerKills: number;
   serverRestarts: number;
   faultsFired: number;
+  /** Worker log lines that are not JSON (the native core prints coloured text unless forwarded). */
+  workerLogLinesNotJson: number;
+  /** Worker log lines from the native core (e.g. its retries while the server was down). */
+  workerCoreLogLines: number;
   wallSeconds: number;
   failures: string[];
 }
@@ -59,6 +63,10 @@ function faultMix(rate: number) {
     { kind: 'slow-write' as const, delayMs: SLOW_WRITE_MS, rate: rate * 0.2 },
   ];
 }
+
+/** A three-letter tag per provisioning from consonants that spell no word a name filter refuses. */
+const TAG_LETTERS = 'BDGHJLMNPQVWXZ';
+const tag = (i: number) => [196, 14, 1].map((d) => TAG_LETTERS[Math.floor(i / d) % TAG_LETTERS.length]).join('');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
@@ -179,7 +187,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const fast = { associationWait: '10s' } as const;
     const ids = await Promise.all([
       ...flowrouteNumbers.map(async (d, i) =>
-        (await startProvision(client, taskQueue, { provider: 'flowroute', number: `+${d}`, displayName: `CHAOS F${i}`, approvalPollInitial: '2s', approvalPollMax: '5s', ...fast })).workflowId,
+        (await startProvision(client, taskQueue, { provider: 'flowroute', number: `+${d}`, displayName: `CHAOS F ${tag(i)}`, approvalPollInitial: '2s', approvalPollMax: '5s', ...fast })).workflowId,
       ),
       ...twilioNumbers.map(async (d, i) =>
         (
@@ -187,7 +195,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             provider: 'twilio',
             phoneNumber: `+${d}`,
             businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
-            displayName: `CHAOS T${i}`,
+            displayName: `CHAOS T ${tag(i)}`,
             notificationEmail: 'ops@example.com',
             reviewPollInitial: '2s',
             reviewPollMax: '5s',
@@ -246,6 +254,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const duplicates = countDuplicates(flowroute, twilio);
     const completed = [...outcomes.values()].filter((o) => o === 'COMPLETED').length;
     const failures = [...outcomes.entries()].filter(([, o]) => o !== 'COMPLETED').map(([id, o]) => `${id} ${o}`);
+    await worker.stop();
+    const logLines = readFileSync(join(dir, 'worker.log'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const parsed = logLines.map((l) => {
+      try {
+        return JSON.parse(l) as { sdkComponent?: string };
+      } catch {
+        return null;
+      }
+    });
     const faultsFired = [...flowroute.snapshot().faults, ...twilio.faults()].reduce((sum, f) => sum + f.fired, 0);
     return {
       provisionings: ids.length,
@@ -257,6 +274,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workerKills: worker.kills,
       serverRestarts,
       faultsFired,
+      workerLogLinesNotJson: parsed.filter((p) => p === null).length,
+      workerCoreLogLines: parsed.filter((p) => p?.sdkComponent === 'core').length,
       wallSeconds: Math.round((Date.now() - started) / 100) / 10,
       failures: [...failures, ...[...open].map((id) => `${id} still running at the deadline`)],
     };

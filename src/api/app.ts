@@ -1,22 +1,20 @@
 /** The HTTP API on Hono: routes, bearer auth on /v1, the Twilio webhook, the OpenAPI document. */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { ApiDeps, ApiEnv } from './context';
-import { ApiError, onError, onNotFound } from './errors';
+import { ApiError, notFound, onError } from './errors';
 import { bearerAuth } from './auth';
+import { bodyLimit } from './body-limit';
 import { registerHealthRoutes } from './health';
 import { registerProvisionRoutes } from './provisions';
 import { requestLog } from './request-log';
 import { zodProblems } from './schemas';
 import { registerTwilioWebhook } from './webhook';
-import type { ReplayGuard } from './replay-guard';
 
-const MAX_BODY_BYTES = 64 * 1024;
 /** Every Temporal call a request makes shares this budget, so an outage answers 503 instead of hanging. */
 const REQUEST_DEADLINE_MS = 15_000;
 
 /** Builds the app; call `app.request(...)` in tests, or serve it with startApiServer. */
-export function createApiApp(deps: ApiDeps, options: { replayGuard?: ReplayGuard } = {}): OpenAPIHono<ApiEnv> {
+export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
     // Validation at the boundary: every zod issue becomes a named 400 problem.
     defaultHook: (result) => {
@@ -24,16 +22,16 @@ export function createApiApp(deps: ApiDeps, options: { replayGuard?: ReplayGuard
     },
   });
   app.onError(onError);
-  app.notFound(onNotFound);
+  app.notFound(notFound(() => app.routes));
   app.use(requestLog(deps.logger));
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'payload-too-large', `Bodies are limited to ${MAX_BODY_BYTES} bytes`); } }));
+  app.use(bodyLimit());
   app.use('/v1/*', bearerAuth(deps.token));
   app.use('*', (_c, next) => deps.client.withDeadline(Date.now() + REQUEST_DEADLINE_MS, next));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   registerHealthRoutes(app, deps);
   registerProvisionRoutes(app, deps);
-  if (deps.webhook) registerTwilioWebhook(app, { ...deps, webhook: deps.webhook }, options.replayGuard);
+  if (deps.webhook) registerTwilioWebhook(app, { ...deps, webhook: deps.webhook });
   app.doc('/openapi.json', {
     openapi: '3.0.3',
     info: { title: 'cnam-orchestrator API', version: '1', description: 'CNAM provisioning at Flowroute and Twilio on Temporal' },

@@ -17,7 +17,7 @@ import type { ApiEnv } from './context';
 export const ErrorBodySchema = z.object({
   error: z.string(),
   message: z.string(),
-  problems: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
+  problems: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() }).meta({ id: 'Problem' })).optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
@@ -76,5 +76,15 @@ export const onError: ErrorHandler<ApiEnv> = (err, c) => {
   return c.json(errorBody(apiError), apiError.status);
 };
 
-export const onNotFound: NotFoundHandler<ApiEnv> = (c: Context<ApiEnv>) =>
-  c.json(errorBody(new ApiError(404, 'not-found', `No route ${c.req.method} ${c.req.path}`)), 404);
+/** The app's `notFound`: 405 with `Allow` when the path exists under other methods, else 404. */
+export function notFound(routes: () => readonly { method: string; path: string }[]): NotFoundHandler<ApiEnv> {
+  return (c: Context<ApiEnv>) => {
+    const allowed = [...new Set(routes().filter((r) => r.method !== 'ALL' && routePattern(r.path).test(c.req.path)).map((r) => r.method))];
+    if (allowed.length === 0) return c.json(errorBody(new ApiError(404, 'not-found', `No route ${c.req.method} ${c.req.path}`)), 404);
+    c.header('Allow', allowed.join(', '));
+    return c.json(errorBody(new ApiError(405, 'method-not-allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`)), 405);
+  };
+}
+
+// Hono route paths ('/v1/provisions/:id/cancel') as anchored regexes; our paths have no other syntax.
+const routePattern = (path: string) => new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+')}/?$`);

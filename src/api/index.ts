@@ -4,4 +4,3 @@ export { startApiServer, type RunningApiServer } from './server';
 export { loadApiEnv, runApiFromEnv, type ApiEnvConfig } from './config';
 export { ApiError, type ErrorBody } from './errors';
 export type { ApiDeps, WebhookConfig } from './context';
-export { createReplayGuard, type ReplayGuard } from './replay-guard';

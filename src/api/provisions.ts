@@ -4,44 +4,51 @@ import { z } from 'zod';
 import { cancelProvision, checkNowProvision, listProvisions } from '../provisioning/queries';
 import { describeProvision, startProvision } from '../provisioning/service';
 import type { ApiDeps, ApiEnv } from './context';
-import { ErrorBodySchema } from './errors';
+import { errorResponses, json } from './openapi';
+import { whileRunning } from './running';
 import { CancelledSchema, ProvisionListSchema, ProvisionReportSchema, ProvisionStartedSchema, SignalledSchema } from './responses';
 import { prepareStart, ProvisionFilterSchema, ProvisionIdSchema, ProvisionStartSchema } from './schemas';
 
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const errors = {
-  400: json(ErrorBodySchema, 'Invalid input: every broken rule is named in `problems`'),
-  401: json(ErrorBodySchema, 'Missing or wrong bearer token'),
-};
 const security = [{ bearer: [] }];
 const idParams = z.object({ id: ProvisionIdSchema });
-const notFound = json(ErrorBodySchema, 'No such provisioning');
-const notRunning = json(ErrorBodySchema, 'The provisioning has already ended');
+// Every /v1 route: bearer auth and Temporal's availability; every POST the body limit.
+const always = [401, 503] as const;
+// OpenAPI links: the started workflow's id leads to the other operations (and lets fuzzers chain them).
+const byWorkflowId = { parameters: { id: '$response.body#/workflowId' } };
+const links = {
+  GetProvision: { operationId: 'getProvision', ...byWorkflowId },
+  CancelProvision: { operationId: 'cancelProvision', ...byWorkflowId },
+  CheckProvisionNow: { operationId: 'checkProvisionNow', ...byWorkflowId },
+};
 
 const start = createRoute({
-  method: 'post', path: '/v1/provisions', security, summary: 'Start provisioning a number (idempotent while one is running)',
+  method: 'post', path: '/v1/provisions', operationId: 'startProvision', security, summary: 'Start provisioning a number (idempotent while one is running)',
   request: { body: { required: true, content: { 'application/json': { schema: ProvisionStartSchema } } } },
-  responses: { 201: json(ProvisionStartedSchema, 'Started'), 200: json(ProvisionStartedSchema, 'Already running for this provider and number: that one is returned'), ...errors },
+  responses: {
+    201: { ...json(ProvisionStartedSchema, 'Started', { Location: { description: 'The provisioning: /v1/provisions/{id}', schema: { type: 'string', pattern: '^/v1/provisions/' } } }), links },
+    200: { ...json(ProvisionStartedSchema, 'Already running for this provider and number: that one is returned'), links },
+    ...errorResponses([400, 413, 415, ...always], { 400: 'Malformed JSON, a field of the wrong shape, or a broken number or name rule: each named in `problems`' }),
+  },
 });
 const get = createRoute({
-  method: 'get', path: '/v1/provisions/{id}', security, summary: 'Execution state, current step, result or failure',
+  method: 'get', path: '/v1/provisions/{id}', operationId: 'getProvision', security, summary: 'Execution state, current step, result or failure',
   request: { params: idParams },
-  responses: { 200: json(ProvisionReportSchema, 'The provisioning'), 404: notFound, ...errors },
+  responses: { 200: json(ProvisionReportSchema, 'The provisioning'), ...errorResponses([400, 404, ...always], { 400: 'Not a provisioning id' }) },
 });
 const list = createRoute({
-  method: 'get', path: '/v1/provisions', security, summary: 'Provisionings matching every given filter, newest first',
+  method: 'get', path: '/v1/provisions', operationId: 'listProvisions', security, summary: 'Provisionings matching every given filter, newest first',
   request: { query: ProvisionFilterSchema },
-  responses: { 200: json(ProvisionListSchema, 'Matching provisionings (visibility is eventually consistent)'), ...errors },
+  responses: { 200: json(ProvisionListSchema, 'Matching provisionings (visibility is eventually consistent)'), ...errorResponses([400, ...always]) },
 });
 const cancel = createRoute({
-  method: 'post', path: '/v1/provisions/{id}/cancel', security, summary: 'Cancel a running provisioning',
+  method: 'post', path: '/v1/provisions/{id}/cancel', operationId: 'cancelProvision', security, summary: 'Cancel a running provisioning',
   request: { params: idParams },
-  responses: { 202: json(CancelledSchema, 'Cancellation requested'), 404: notFound, 409: notRunning, ...errors },
+  responses: { 202: json(CancelledSchema, 'Cancellation requested'), ...errorResponses([400, 404, 409, 413, ...always], { 400: 'Not a provisioning id' }) },
 });
 const checkNow = createRoute({
-  method: 'post', path: '/v1/provisions/{id}/check-now', security, summary: 'Check with the provider now instead of at the next scheduled check',
+  method: 'post', path: '/v1/provisions/{id}/check-now', operationId: 'checkProvisionNow', security, summary: 'Check with the provider now instead of at the next scheduled check',
   request: { params: idParams },
-  responses: { 202: json(SignalledSchema, 'Signalled'), 404: notFound, 409: notRunning, ...errors },
+  responses: { 202: json(SignalledSchema, 'Signalled'), ...errorResponses([400, 404, 409, 413, ...always], { 400: 'Not a provisioning id' }) },
 });
 
 /** Registers the /v1 routes on `app` (bearer auth is applied by the caller). */
@@ -65,11 +72,11 @@ export function registerProvisionRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps)
   app.openapi(cancel, async (c) => {
     const { id } = c.req.valid('param');
     c.set('workflowId', id);
-    return c.json(await cancelProvision(client, id), 202);
+    return c.json(await whileRunning(client, id, () => cancelProvision(client, id)), 202);
   });
   app.openapi(checkNow, async (c) => {
     const { id } = c.req.valid('param');
     c.set('workflowId', id);
-    return c.json(await checkNowProvision(client, id), 202);
+    return c.json(await whileRunning(client, id, () => checkNowProvision(client, id)), 202);
   });
 }

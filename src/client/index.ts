@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
+import { whileRunning } from '../api/running';
 import { parseOrThrow, prepareStart, ProvisionFilterSchema, ProvisionIdSchema, type ProvisionFilter } from '../api/schemas';
 import { cancelProvision, checkNowProvision, listProvisions, type ProvisionSummary } from '../provisioning/queries';
 import { describeProvision, startProvision, type ProvisionReport, type ProvisionStart, type StartedProvision } from '../provisioning/service';
@@ -43,10 +44,12 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
     status: async (workflowId) => describeProvision(client, id(workflowId)),
     list: async (filter = {}) => listProvisions(client, parseOrThrow(ProvisionFilterSchema, filter)),
     cancel: async (workflowId) => {
-      await cancelProvision(client, id(workflowId));
+      const valid = id(workflowId);
+      await whileRunning(client, valid, () => cancelProvision(client, valid));
     },
     checkNow: async (workflowId) => {
-      await checkNowProvision(client, id(workflowId));
+      const valid = id(workflowId);
+      await whileRunning(client, valid, () => checkNowProvision(client, valid));
     },
     result: async (workflowId) => (await client.workflow.getHandle(id(workflowId)).result()) as ProvisionResult,
   };

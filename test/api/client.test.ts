@@ -61,6 +61,10 @@ describe('createCnamClient', () => {
     const err = await cnam.start(bad as never).then(() => null, (e: unknown) => e);
     assert.ok(err instanceof InvalidRequestError);
     assert.deepEqual(err.problems.map((p) => `${p.field}:${p.rule}`), ['approvalTimeout:duration']);
+    const huge = await cnam.start({ provider: 'flowroute', number: '+12065550101', displayName: 'Bob Law', approvalPollMax: '999999999d', associationWait: 0 }).then(() => null, (e: unknown) => e);
+    assert.ok(huge instanceof InvalidRequestError);
+    assert.deepEqual(huge.problems.map((p) => `${p.field}:${p.rule}`), ['approvalPollMax:duration', 'associationWait:duration']);
+    assert.match(huge.message, /between 1s and 7d/);
     const rules = await cnam.start({ provider: 'flowroute', number: '+12065550101', displayName: 'Seattle Police' }).then(() => null, (e: unknown) => e);
     assert.ok(rules instanceof InvalidRequestError);
     assert.deepEqual(rules.problems.map((p) => `${p.field}:${p.rule}`), ['displayName:not-misleading']);

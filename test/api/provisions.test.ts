@@ -1,12 +1,14 @@
 /**
  * The HTTP API through `app.request` (no socket) against a real dev server, worker and sandboxes.
  * Reviews never decide on their own here, so provisionings stay waiting for as long as a test needs.
+ * Provisionings that must get past the first check use the sandbox account's numbers
+ * (12065550100-0102, 13125550100): the workflow refuses any other number before creating anything.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import { eventually } from '../helpers/temporal';
-import { call, startStack, testApp, type Stack } from './stack';
+import { call, chunked, rawRequest, serveApi, startStack, testApp, TOKEN, type Stack } from './stack';
 
 let stack: Stack;
 let app: ReturnType<typeof testApp>['app'];
@@ -42,16 +44,16 @@ describe('auth', () => {
 
 describe('POST /v1/provisions', () => {
   test('201 starts, the same provider and number again is 200 alreadyRunning; logs carry the workflowId', async () => {
-    const first = await call(app, 'POST', '/v1/provisions', { json: flowroute('(206) 555-0110', 'Pacific Dental') });
+    const first = await call(app, 'POST', '/v1/provisions', { json: flowroute('(206) 555-0100', 'Pacific Dental') });
     assert.equal(first.status, 201, first.text);
-    assert.equal(first.body.workflowId, 'cnam-flowroute-12065550110');
+    assert.equal(first.body.workflowId, 'cnam-flowroute-12065550100');
     assert.equal(first.body.alreadyRunning, false);
-    assert.equal(first.headers.get('Location'), '/v1/provisions/cnam-flowroute-12065550110');
-    const again = await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550110', 'Pacific Dental') });
+    assert.equal(first.headers.get('Location'), '/v1/provisions/cnam-flowroute-12065550100');
+    const again = await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550100', 'Pacific Dental') });
     assert.equal(again.status, 200, again.text);
     assert.deepEqual({ id: again.body.workflowId, running: again.body.alreadyRunning, runId: again.body.runId }, { id: first.body.workflowId, running: true, runId: null });
     const lines = logs.filter((l) => l.path === '/v1/provisions' && l.method === 'POST');
-    assert.deepEqual(lines.map((l) => [l.status, l.workflowId]).slice(-2), [[201, 'cnam-flowroute-12065550110'], [200, 'cnam-flowroute-12065550110']]);
+    assert.deepEqual(lines.map((l) => [l.status, l.workflowId]).slice(-2), [[201, 'cnam-flowroute-12065550100'], [200, 'cnam-flowroute-12065550100']]);
   });
 
   test('a name breaking the rules is 400 naming each field and rule, nothing started', async () => {
@@ -88,10 +90,10 @@ describe('POST /v1/provisions', () => {
 
 describe('GET, list, cancel, check-now', () => {
   test('GET reports state and the workflow status; an unknown id is 404, a malformed one 400', async () => {
-    await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550120', 'Lakeside Bagels') });
-    const report = await waitForStep('cnam-flowroute-12065550120', 'awaiting-approval');
+    await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550101', 'Lakeside Bagels') });
+    const report = await waitForStep('cnam-flowroute-12065550101', 'awaiting-approval');
     assert.equal(report.state, 'running');
-    assert.equal(report.status.number, '+12065550120');
+    assert.equal(report.status.number, '+12065550101');
     assert.match(report.status.recordId, /^\d+$/);
     const unknown = await call(app, 'GET', '/v1/provisions/cnam-flowroute-19999999999');
     assert.equal(unknown.status, 404);
@@ -102,19 +104,19 @@ describe('GET, list, cancel, check-now', () => {
   });
 
   test('list filters by provider, number, step and state (visibility is eventually consistent)', async () => {
-    await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550130', 'Harbor Books') });
+    await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550102', 'Harbor Books') });
     const ids = async (query: string) => ((await call(app, 'GET', `/v1/provisions?${query}`)).body.provisions as { workflowId: string }[]).map((p) => p.workflowId);
     const byNumber = await eventually(async () => {
-      const found = await ids('number=206-555-0130');
+      const found = await ids('number=206-555-0102');
       return found.length > 0 ? found : undefined;
     }, 'the provisioning by number');
-    assert.deepEqual(byNumber, ['cnam-flowroute-12065550130']);
-    assert.ok((await ids('provider=flowroute')).includes('cnam-flowroute-12065550130'));
-    assert.deepEqual(await ids('provider=twilio&number=%2B12065550130'), []);
-    await eventually(async () => (await ids('step=awaiting-approval&state=running')).includes('cnam-flowroute-12065550130'), 'the step filter');
-    const [summary] = (await call(app, 'GET', '/v1/provisions?number=%2B12065550130')).body.provisions;
+    assert.deepEqual(byNumber, ['cnam-flowroute-12065550102']);
+    assert.ok((await ids('provider=flowroute')).includes('cnam-flowroute-12065550102'));
+    assert.deepEqual(await ids('provider=twilio&number=%2B12065550102'), []);
+    await eventually(async () => (await ids('step=awaiting-approval&state=running')).includes('cnam-flowroute-12065550102'), 'the step filter');
+    const [summary] = (await call(app, 'GET', '/v1/provisions?number=%2B12065550102')).body.provisions;
     assert.deepEqual({ ...summary, startedAt: typeof summary.startedAt }, {
-      workflowId: 'cnam-flowroute-12065550130', provider: 'flowroute', number: '+12065550130', displayName: 'Harbor Books',
+      workflowId: 'cnam-flowroute-12065550102', provider: 'flowroute', number: '+12065550102', displayName: 'Harbor Books',
       step: 'awaiting-approval', state: 'running', startedAt: 'string', closedAt: null,
     });
     const bad = await call(app, 'GET', '/v1/provisions?provider=bandwidth&number=12&pageSize=0&colour=red');
@@ -125,14 +127,19 @@ describe('GET, list, cancel, check-now', () => {
   });
 
   test('check-now makes a waiting provisioning ask the provider at once', async () => {
-    await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550140', 'Summit Dental') });
-    const before = await waitForStep('cnam-flowroute-12065550140', 'awaiting-approval');
-    const res = await call(app, 'POST', '/v1/provisions/cnam-flowroute-12065550140/check-now');
+    await call(app, 'POST', '/v1/provisions', { json: flowroute('+13125550100', 'Summit Dental') });
+    await waitForStep('cnam-flowroute-13125550100', 'awaiting-approval');
+    // The step is entered before the first check schedules the next one.
+    const before = await eventually(async () => {
+      const body = (await call(app, 'GET', '/v1/provisions/cnam-flowroute-13125550100')).body;
+      return body.status.nextCheckAt ? body : undefined;
+    }, 'the first nextCheckAt');
+    const res = await call(app, 'POST', '/v1/provisions/cnam-flowroute-13125550100/check-now');
     assert.equal(res.status, 202, res.text);
-    assert.deepEqual(res.body, { workflowId: 'cnam-flowroute-12065550140', signalled: true });
+    assert.deepEqual(res.body, { workflowId: 'cnam-flowroute-13125550100', signalled: true });
     // After the extra check the next one is scheduled twice as far out (1h → 2h): a new nextCheckAt.
     const after = await eventually(async () => {
-      const body = (await call(app, 'GET', '/v1/provisions/cnam-flowroute-12065550140')).body;
+      const body = (await call(app, 'GET', '/v1/provisions/cnam-flowroute-13125550100')).body;
       return body.status.nextCheckAt && body.status.nextCheckAt !== before.status.nextCheckAt ? body : undefined;
     }, 'a new nextCheckAt');
     const gap = Date.parse(after.status.nextCheckAt) - Date.now();
@@ -140,13 +147,14 @@ describe('GET, list, cancel, check-now', () => {
   });
 
   test('cancel ends the provisioning cancelled; cancel or check-now afterwards is 409, unknown 404', async () => {
-    await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550150', 'Cedar Clinic') });
-    await waitForStep('cnam-flowroute-12065550150', 'awaiting-approval');
-    const res = await call(app, 'POST', '/v1/provisions/cnam-flowroute-12065550150/cancel');
+    // The sandbox account has four numbers: this one may still be waiting from the first test (200) or start now (201).
+    await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550100', 'Cedar Clinic') });
+    await waitForStep('cnam-flowroute-12065550100', 'awaiting-approval');
+    const res = await call(app, 'POST', '/v1/provisions/cnam-flowroute-12065550100/cancel');
     assert.equal(res.status, 202, res.text);
-    await eventually(async () => (await call(app, 'GET', '/v1/provisions/cnam-flowroute-12065550150')).body.state === 'cancelled', 'state cancelled');
+    await eventually(async () => (await call(app, 'GET', '/v1/provisions/cnam-flowroute-12065550100')).body.state === 'cancelled', 'state cancelled');
     for (const action of ['cancel', 'check-now']) {
-      const again = await call(app, 'POST', `/v1/provisions/cnam-flowroute-12065550150/${action}`);
+      const again = await call(app, 'POST', `/v1/provisions/cnam-flowroute-12065550100/${action}`);
       assert.deepEqual([again.status, again.body.error], [409, 'not-running']);
     }
     assert.equal((await call(app, 'POST', '/v1/provisions/cnam-flowroute-19999999998/cancel')).status, 404);
@@ -174,8 +182,65 @@ describe('health and the OpenAPI document', () => {
     assert.ok(doc.components.schemas.ProvisionStart, 'named request schema');
   });
 
+  test('/openapi.json says what the API enforces: bounds, patterns, formats and every error it answers', async () => {
+    const doc = (await call(app, 'GET', '/openapi.json', { token: null })).body;
+    const { FlowrouteStart, TwilioStart } = doc.components.schemas;
+    const [asNumber, asString] = FlowrouteStart.properties.approvalTimeout.anyOf;
+    assert.deepEqual([asNumber.minimum, asNumber.maximum], [1_000, 90 * 24 * 3600_000]);
+    const durationPattern = new RegExp(asString.pattern);
+    assert.ok(['48h', '2 Days', '90s', '1.5H'].every((v) => durationPattern.test(v)) && !durationPattern.test('soon'), asString.pattern);
+    assert.equal(TwilioStart.properties.businessProfileSid.pattern, '^BU[0-9a-f]{32}$');
+    assert.equal(TwilioStart.properties.notificationEmail.format, 'email');
+    assert.ok(new RegExp(TwilioStart.properties.phoneNumber.pattern).test('+1 (206) 555-0100'));
+    assert.equal(doc.paths['/v1/provisions/{id}'].get.parameters[0].schema.pattern, '^cnam-(flowroute|twilio)-[0-9]{8,15}$');
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
+    assert.deepEqual(statuses('/v1/provisions', 'post'), ['200', '201', '400', '401', '413', '415', '503']);
+    assert.deepEqual(statuses('/v1/provisions/{id}/cancel', 'post'), ['202', '400', '401', '404', '409', '413', '503']);
+    assert.deepEqual(statuses('/v1/provisions/{id}', 'get'), ['200', '400', '401', '404', '503']);
+    // The documented error codes are the ones answered.
+    assert.deepEqual(doc.components.schemas.UnauthorizedError.properties.error.enum, [(await call(app, 'GET', '/v1/provisions', { token: null })).body.error]);
+    const badDuration = await call(app, 'POST', '/v1/provisions', { json: { ...flowroute('+12065550100', 'Bob Law'), approvalTimeout: 1e308 } });
+    assert.deepEqual([badDuration.status, problemKeys(badDuration.body)], [400, ['approvalTimeout:duration']]);
+    assert.match(badDuration.body.problems[0].message, /between 1s and 90d/);
+  });
+
   test('an unknown route is a JSON 404', async () => {
     const res = await call(app, 'GET', '/v2/nothing');
     assert.deepEqual([res.status, res.body.error], [404, 'not-found']);
+  });
+});
+
+describe('over a socket: bodies without a Content-Length (curl -X POST, chunked uploads)', () => {
+  let served: Awaited<ReturnType<typeof serveApi>>;
+  before(async () => {
+    served = await serveApi(stack);
+  });
+  after(() => served?.server.close());
+  const auth = `Authorization: Bearer ${TOKEN}`;
+  const post = (path: string, ...headers: string[]) => [`POST ${path} HTTP/1.1`, ...headers].join('\r\n');
+
+  test('a body-less POST is 401 without a token, 404 for an unknown provisioning; a DELETE is 405', async () => {
+    const unauthenticated = await rawRequest(served.server.port, post('/v1/provisions/cnam-flowroute-12065550100/check-now'));
+    assert.equal(unauthenticated.status, 401, unauthenticated.body);
+    for (const action of ['check-now', 'cancel']) {
+      const res = await rawRequest(served.server.port, post(`/v1/provisions/cnam-flowroute-19999999997/${action}`, auth));
+      assert.deepEqual([res.status, JSON.parse(res.body).error], [404, 'not-found'], `${action}: ${res.body}`);
+    }
+    const deleted = await rawRequest(served.server.port, ['DELETE /v1/provisions/cnam-flowroute-19999999997 HTTP/1.1', auth].join('\r\n'));
+    assert.equal(deleted.status, 405, deleted.body);
+    assert.match(deleted.headers, /^allow: GET$/im);
+    assert.ok(!served.logs.some((l) => Number(l.status) >= 500), 'no 500 logged');
+  });
+
+  test('a chunked JSON body starts a provisioning; a chunked body over the limit is 413, not 500', async () => {
+    const json = JSON.stringify(flowroute('+12065550160', 'Maple Bakery'));
+    const started = await rawRequest(served.server.port, post('/v1/provisions', auth, 'Content-Type: application/json', 'Transfer-Encoding: chunked'), chunked(json.slice(0, 20), json.slice(20)));
+    assert.equal(started.status, 201, started.body);
+    assert.equal(JSON.parse(started.body).workflowId, 'cnam-flowroute-12065550160');
+    const huge = `{"displayName":"${'x'.repeat(70_000)}"}`;
+    const tooLarge = await rawRequest(served.server.port, post('/v1/provisions', auth, 'Content-Type: application/json', 'Transfer-Encoding: chunked'), chunked(huge.slice(0, 40_000), huge.slice(40_000)));
+    assert.deepEqual([tooLarge.status, JSON.parse(tooLarge.body).error], [413, 'payload-too-large']);
+    const unauthenticated = await rawRequest(served.server.port, post('/v1/provisions', 'Content-Type: application/json', 'Transfer-Encoding: chunked'), chunked(json));
+    assert.equal(unauthenticated.status, 401);
   });
 });

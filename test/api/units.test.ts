@@ -1,23 +1,75 @@
-/** The API's pure parts: the replay guard's window and bound, the environment schema, the visibility query. */
+/** The API's pure parts: reading Twilio callbacks, duration bounds, the cancel/check-now race, the environment schema, the visibility query. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReplayGuard } from '../../src/api/replay-guard';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { toApiError } from '../../src/api/errors';
+import { whileRunning } from '../../src/api/running';
+import { readCallback } from '../../src/api/webhook-body';
+import { ProvisionNotRunningError } from '../../src/provisioning/queries';
+import { ProvisionStartSchema, zodProblems } from '../../src/api/schemas';
 import { loadApiEnv } from '../../src/api/config';
 import { ConfigError } from '../../src/config/env';
 import { provisionQuery } from '../../src/provisioning/queries';
 import { InvalidRequestError } from '../../src/provisioning/service';
 
-describe('replay guard', () => {
-  test('a signature is refused again within the window, accepted after it, and the set stays bounded', () => {
-    let now = 0;
-    const guard = createReplayGuard({ ttlMs: 1_000, max: 3, now: () => now });
-    assert.equal(guard.firstSeen('a'), true);
-    assert.equal(guard.firstSeen('a'), false);
-    now = 1_001;
-    assert.equal(guard.firstSeen('a'), true, 'expired entries are forgotten');
-    for (const sig of ['b', 'c', 'd']) guard.firstSeen(sig);
-    assert.equal(guard.firstSeen('a'), true, 'beyond max the oldest is dropped');
-    assert.equal(guard.firstSeen('d'), false);
+describe('readCallback', () => {
+  const sid = `BU${'ab'.repeat(16)}`;
+  test('finds the BU SID under any field name public receivers guess, in a form', () => {
+    for (const field of ['BundleSid', 'Sid', 'TrustProductSid', 'CustomerProfileSid', 'ObjectSid', 'ResourceSid']) {
+      const callback = readCallback('application/x-www-form-urlencoded; charset=utf-8', new URLSearchParams({ AccountSid: 'AC1', [field]: sid, Status: 'twilio-approved' }).toString());
+      assert.deepEqual([callback.kind, callback.trustProductSids, callback.status], ['form', [sid], 'twilio-approved'], field);
+      assert.deepEqual(callback.fieldNames, ['AccountSid', field, 'Status']);
+    }
+  });
+  test('finds SIDs nested in JSON and inside URLs, keeps field paths but no values', () => {
+    const other = `BU${'cd'.repeat(16)}`;
+    const body = JSON.stringify({ data: { links: { self: `https://trusthub.twilio.com/v1/TrustProducts/${sid}` }, related: [{ sid: other }, { sid }] }, status: 'in-review' });
+    const callback = readCallback('application/json', body);
+    assert.deepEqual(callback.trustProductSids, [sid, other]);
+    assert.deepEqual(callback.fieldNames, ['data', 'data.links', 'data.links.self', 'data.related', 'data.related[].sid', 'status']);
+    assert.equal(callback.status, 'in-review');
+    assert.ok(!callback.fieldNames.some((name) => name.includes('BU')), 'no values in the names');
+  });
+  test('no SID, look-alikes and unknown content: nothing found, nothing thrown', () => {
+    assert.deepEqual(readCallback('application/json', '{"Sid":"BU123","ResourceSid":"XBU' + 'a'.repeat(32) + '"}').trustProductSids, []);
+    assert.deepEqual(readCallback(undefined, 'not json').trustProductSids, []);
+    assert.deepEqual(readCallback('text/plain', `sid=${sid}`).trustProductSids, [sid]);
+  });
+});
+
+describe('duration fields', () => {
+  const start = (extra: Record<string, unknown>) => ProvisionStartSchema.safeParse({ provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law', ...extra });
+  test('refuses values out of bounds or not durations with rule duration, naming the bounds', () => {
+    for (const value of [1e308, '999999999d', 0, -5, 'soon', '', true, null, Number.NaN, '5 fortnights']) {
+      const result = start({ approvalTimeout: value });
+      assert.ok(!result.success, `${String(value)} refused`);
+      assert.deepEqual(zodProblems(result.error).map((p) => `${p.field}:${p.rule}`), ['approvalTimeout:duration'], String(value));
+      assert.match(zodProblems(result.error)[0]!.message, /between 1s and 90d/);
+    }
+    assert.match(zodProblems(start({ approvalPollMax: '8d' }).error!)[0]!.message, /between 1s and 7d/);
+  });
+  test('accepts milliseconds and strings within bounds, as given', () => {
+    const result = start({ approvalTimeout: '48h', approvalPollInitial: 1000, approvalPollMax: '2 Days', associationWait: '1.5h' });
+    assert.ok(result.success, JSON.stringify(result.error?.issues));
+    assert.deepEqual(result.data.provider === 'flowroute' && [result.data.approvalTimeout, result.data.approvalPollInitial], ['48h', 1000]);
+  });
+});
+
+describe('whileRunning (cancel and check-now)', () => {
+  const id = 'cnam-flowroute-12065550100';
+  const gone = () => Promise.reject(new WorkflowNotFoundError('workflow execution already completed', id, undefined));
+  // Only what whileRunning touches: describe() of the run, or not found when there is none.
+  const clientSeeing = (status: string | null) =>
+    ({ workflow: { getHandle: () => ({ describe: async () => (status ? { status: { name: status } } : gone()) }) } }) as unknown as Client;
+
+  test('a run that closed between describe and signal is "not running" (409), not "no such provisioning" (404)', async () => {
+    await assert.rejects(whileRunning(clientSeeing('CANCELLED'), id, gone), (err) => err instanceof ProvisionNotRunningError && err.state === 'cancelled');
+    await assert.rejects(whileRunning(clientSeeing('TIMED_OUT'), id, gone), (err) => err instanceof ProvisionNotRunningError && err.state === 'timed-out');
+    assert.equal(toApiError(await whileRunning(clientSeeing('COMPLETED'), id, gone).catch((e: unknown) => e)).status, 409);
+  });
+  test('an unknown id stays not found; success passes through', async () => {
+    await assert.rejects(whileRunning(clientSeeing(null), id, gone), WorkflowNotFoundError);
+    assert.equal(await whileRunning(clientSeeing('RUNNING'), id, async () => 'signalled'), 'signalled');
   });
 });
 

@@ -1,0 +1,44 @@
+/**
+ * The request-body cap. hono/body-limit rebuilds the request as `new Request(c.req.raw, …)` when
+ * there is no Content-Length (chunked, or a body-less POST); @hono/node-server's lightweight request
+ * is no undici Request unless it replaces the global one (we keep `overrideGlobalObjects: false`),
+ * so that threw and every such request was a 500. This one reads the stream itself and rebuilds
+ * the request from its URL, method and headers.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { ApiEnv } from './context';
+import { ApiError } from './errors';
+
+/** Every body the API reads is small JSON or a form; anything longer is refused (413). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** 413 when the body is longer than `maxBytes`, whether it declares a Content-Length or is chunked. */
+export function bodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler<ApiEnv> {
+  const tooLarge = () => new ApiError(413, 'payload-too-large', `Bodies are limited to ${maxBytes} bytes`);
+  return async (c, next) => {
+    const raw = c.req.raw;
+    if (!raw.body) return next();
+    const declared = raw.headers.get('Content-Length');
+    if (declared !== null && !raw.headers.has('Transfer-Encoding')) {
+      // Node's parser reads exactly the declared length, so the header can be trusted.
+      if (Number(declared) > maxBytes) throw tooLarge();
+      return next();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = raw.body.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(read.value);
+    }
+    const headers = new Headers(raw.headers);
+    headers.delete('Transfer-Encoding');
+    headers.set('Content-Length', String(size));
+    c.req.raw = new Request(raw.url, { method: raw.method, headers, body: size > 0 ? Buffer.concat(chunks) : null, signal: raw.signal });
+    return next();
+  };
+}
