@@ -37,6 +37,8 @@ export interface ChaosReport {
   stuck: number;
   duplicateResources: number;
   duplicates: Record<string, number>;
+  /** Trust Products and End Users a late create left and a workflow deleted: the sweep at work. */
+  duplicatesRemoved: number;
   workerKills: number;
   serverRestarts: number;
   faultsFired: number;
@@ -271,6 +273,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       stuck: open.size,
       duplicateResources: Object.values(duplicates).reduce((a, b) => a + b, 0),
       duplicates,
+      duplicatesRemoved: (twilio.state.writeCounts['DELETE /v1/TrustProducts/:sid'] ?? 0) + (twilio.state.writeCounts['DELETE /v1/EndUsers/:sid'] ?? 0),
       workerKills: worker.kills,
       serverRestarts,
       faultsFired,
