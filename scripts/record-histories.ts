@@ -1,7 +1,8 @@
 /**
  * Records one completed history per workflow into test/histories/, for the replay test that
- * catches non-deterministic changes to workflow code. Run after a deliberate, versioned change:
- *   npx tsx scripts/record-histories.ts
+ * catches non-deterministic changes to workflow code. Run after a deliberate, versioned change
+ * (a `patched()` branch), with a new label so the older recordings stay and keep being replayed:
+ *   npx tsx scripts/record-histories.ts v3      # writes flowroute-completed-v3.json, twilio-completed-v3.json
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,6 +17,11 @@ import { temporalCliPath } from '../src/temporal/binaries';
 import { createTimeSkippingEnv, workflowBundle } from '../test/helpers/temporal';
 
 async function main(): Promise<void> {
+  const label = process.argv[2];
+  if (!label || !/^[a-z0-9-]+$/.test(label)) {
+    console.error('usage: npx tsx scripts/record-histories.ts <label>   (e.g. v3; the files are <provider>-completed-<label>.json)');
+    process.exit(2);
+  }
   const [env, bundle] = await Promise.all([createTimeSkippingEnv(), workflowBundle()]);
   const sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 0, twilioDecisionDelayMs: 0 });
   const e = sandboxes.workerEnv;
@@ -25,9 +31,9 @@ async function main(): Promise<void> {
   });
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
   const runs: [string, ProvisionStart][] = [
-    ['flowroute-completed.json', { provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law' }],
+    [`flowroute-completed-${label}.json`, { provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law' }],
     [
-      'twilio-completed.json',
+      `twilio-completed-${label}.json`,
       { provider: 'twilio', phoneNumber: '+12065550101', businessProfileSid: sandboxes.twilio.defaultBusinessProfileSid, displayName: 'ACME PLUMBING', notificationEmail: 'ops@example.com' },
     ],
   ];

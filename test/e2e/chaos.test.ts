@@ -30,7 +30,6 @@ test('10 provisionings under faults, kill -9 of the worker and a server crash: a
   assert.ok(report.workerKills >= 1, `${report.workerKills} worker kills`);
   assert.equal(report.serverRestarts, 1);
   assert.ok(report.faultsFired >= 10, `${report.faultsFired} faults fired`);
-  // The worker logs JSON lines only, the native core's too (it retries while the server is down).
+  // Through every kill and the outage the worker logged JSON lines only (worker-outage.test.ts checks the core's).
   assert.equal(report.workerLogLinesNotJson, 0);
-  assert.ok(report.workerCoreLogLines > 0, 'the core logged during the outage, as JSON');
 });

@@ -1,18 +1,28 @@
 /**
  * Replays recorded histories against today's workflow code: a change that would break running
- * provisionings (non-determinism) fails here before it ships. Re-record deliberately with
- * `npx tsx scripts/record-histories.ts` after a versioned change.
+ * provisionings (non-determinism) fails here before it ships. After a versioned change, record
+ * new ones beside the old with `npx tsx scripts/record-histories.ts <label>`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../helpers/temporal';
 
-for (const file of ['flowroute-completed.json', 'twilio-completed.json']) {
+const HISTORIES = resolve(__dirname, '..', 'histories');
+// Every recording ever made: histories from before a patch prove that runs started then still replay.
+const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+
+test('the recordings include both providers, before and after the latest patches', () => {
+  for (const name of ['flowroute-completed.json', 'twilio-completed.json', 'flowroute-completed-v2.json', 'twilio-completed-v2.json']) {
+    assert.ok(files.includes(name), `${name} is recorded`);
+  }
+});
+
+for (const file of files) {
   test(`replays ${file} without non-determinism`, async () => {
-    const history = JSON.parse(readFileSync(resolve(__dirname, '..', 'histories', file), 'utf8'));
+    const history = JSON.parse(readFileSync(resolve(HISTORIES, file), 'utf8'));
     assert.ok(history.events.length > 20, 'a whole provisioning was recorded');
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
   });
