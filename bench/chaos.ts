@@ -51,9 +51,10 @@ export interface ChaosReport {
 }
 
 const CLI = resolve(__dirname, '..', 'bin', 'cnam.js');
-// The provider client gives up after 2 s; a slow write lands after 3 s, when the retry has made its own.
+// The provider client gives up after 2 s and the retry comes about 1 s later; a slow write lands after
+// 5 s, when that retry has looked, found nothing and made its own: the race that leaves duplicates.
 const CLIENT_TIMEOUT_MS = 2_000;
-const SLOW_WRITE_MS = 3_000;
+const SLOW_WRITE_MS = 5_000;
 
 /** The fault mix, each a share of `rate`; every kind a real network has. */
 function faultMix(rate: number) {
