@@ -70,8 +70,14 @@ describe('POST /webhooks/twilio/trust-products', () => {
     // The configured public URL went to Twilio as the status callback.
     assert.equal(stack.sandboxes.twilio.state.trustProducts.get(trustProductSid)?.statusCallback, PUBLIC_URL);
     stack.sandboxes.twilio.approve(trustProductSid);
-    await new Promise((r) => setTimeout(r, 1_500));
-    assert.equal((await call(app, 'GET', `/v1/provisions/${id}`)).body.status.step, 'awaiting-approval', 'approval alone does not wake it (next check in 1h)');
+    // Nothing else can wake it: the next check is an hour away and Twilio's own callback cannot reach the public URL.
+    const waiting = (await call(app, 'GET', `/v1/provisions/${id}`)).body.status;
+    assert.equal(waiting.step, 'awaiting-approval');
+    const untilCheck = Date.parse(waiting.nextCheckAt) - Date.now();
+    assert.ok(untilCheck > 55 * 60_000 && untilCheck <= 60 * 60_000 + 5_000, `next check in ${untilCheck} ms, expected about 1 h`);
+    await stack.sandboxes.twilio.callbacksSettled();
+    const sent = stack.sandboxes.twilio.callbacks().filter((cb) => cb.params.BundleSid === trustProductSid && cb.params.Status === 'twilio-approved');
+    assert.deepEqual(sent.map((cb) => [cb.url, cb.responseStatus, typeof cb.error]), [[PUBLIC_URL, null, 'string']], 'the sandbox callback to the public URL failed');
 
     const res = await call(app, 'POST', PATH, signedForm({ AccountSid: stack.sandboxes.twilio.accountSid, BundleSid: trustProductSid, Status: 'twilio-approved' }));
     assert.equal(res.status, 200, res.text);

@@ -27,8 +27,11 @@ describe('cnam (offline)', () => {
     assert.match(twilio.stdout, /twilio \[allowed-characters\]/);
     const both = await runCnam(['validate-name', '2065551234', '--json']);
     assert.equal(both.code, 1);
-    const rules = JSON.parse(both.stdout).results.flatMap((r: { violations: { rule: string }[] }) => r.violations.map((v) => v.rule));
-    assert.ok(rules.includes('not-phone-number') || rules.includes('needs-letter'), rules.join(','));
+    const rules = JSON.parse(both.stdout).results.map((r: { provider: string; violations: { rule: string }[] }) => [r.provider, r.violations.map((v) => v.rule)]);
+    assert.deepEqual(rules, [
+      ['flowroute', ['needs-letter', 'not-phone-number']],
+      ['twilio', ['starts-with-letter', 'not-phone-number']],
+    ]);
   });
 
   test('provision refuses a bad name and number before contacting Temporal, exit 1', async () => {

@@ -3,8 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { buildProduct, startHarness, type Harness } from './helpers';
 
 const SID = (prefix: string) => new RegExp(`^${prefix}[0-9a-f]{32}$`);
-// Captured before any sandbox starts: an in-process sandbox must not swap the process's fetch classes.
-const { Request: OriginalRequest, Response: OriginalResponse } = globalThis;
 
 describe('Twilio activities: the CNAM sequence', () => {
   let h: Harness;
@@ -34,11 +32,6 @@ describe('Twilio activities: the CNAM sequence', () => {
     assert.deepEqual(await h.run('enableCallerNameLookup', { phoneNumberSid: built.phoneNumberSid }), { voiceCallerIdLookup: true });
     assert.equal(h.sandbox.state.phoneNumbers.get(built.phoneNumberSid)?.voiceCallerIdLookup, true);
     assert.ok(h.logs.some((l) => l.message === 'CNAM Trust Product created'), 'activities log through the SDK logger');
-  });
-
-  test('the sandbox leaves the global Request/Response alone', () => {
-    assert.equal(globalThis.Request, OriginalRequest);
-    assert.equal(globalThis.Response, OriginalResponse);
   });
 });
 

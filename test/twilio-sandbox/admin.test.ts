@@ -4,6 +4,8 @@ import { createTwilioSandboxApp, DEFAULT_ACCOUNT_SID, DEFAULT_BUSINESS_PROFILE_S
 import { conformanceErrors } from './openapi-validator';
 import { buildCnamProduct, CNAM_POLICY_SID, expectRestError, recorded, startTestSandbox } from './helpers';
 
+// Captured before any sandbox starts: an in-process sandbox must not swap the process's fetch classes.
+const { Request: OriginalRequest, Response: OriginalResponse } = globalThis;
 const auth = (user: string, pass: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
 
 describe('admin surface, options and in-process use', () => {
@@ -97,6 +99,17 @@ describe('admin surface, options and in-process use', () => {
       await client.trusthub.v1.endUsers.create({ friendlyName: 'x', type: 'cnam_information' });
       sandbox.reset();
       assert.deepEqual(await client.trusthub.v1.endUsers.list(), []);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  test('a sandbox serving requests leaves the global Request/Response alone', async () => {
+    const { client, sandbox } = await startTestSandbox();
+    try {
+      assert.equal((await client.incomingPhoneNumbers.list()).length, 7);
+      assert.equal(globalThis.Request, OriginalRequest);
+      assert.equal(globalThis.Response, OriginalResponse);
     } finally {
       await sandbox.close();
     }

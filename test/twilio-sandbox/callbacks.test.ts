@@ -107,20 +107,20 @@ describe('status callbacks', () => {
       const dead = 'http://127.0.0.1:9/nobody-home';
       const { trustProductSid } = await buildCnamProduct(client, { profileSid: sandbox.defaultBusinessProfileSid, statusCallback: dead });
       await client.trusthub.v1.trustProducts(trustProductSid).update({ status: 'pending-review' });
-      await waitFor(() => sandbox.callbacks().length === 1);
+      // The in-review callback goes out from the review timer; settled() then covers every delivery of it, repeats included.
+      await waitFor(() => sandbox.callbacks().length > 0);
       await sandbox.callbacksSettled();
-      await new Promise((r) => setTimeout(r, 50));
-      const [only, ...rest] = sandbox.callbacks();
-      assert.equal(rest.length, 0);
-      assert.equal(only?.params.Status, 'in-review');
-      assert.equal(only?.responseStatus, null);
-      assert.ok(only?.error);
+      const sent = sandbox.callbacks();
+      assert.deepEqual(sent.map((c) => [c.url, c.attempt, c.params.Status, c.responseStatus]), [[dead, 1, 'in-review', null]]);
+      assert.ok(sent[0]?.error, 'the connection error is logged');
     } finally {
       await sandbox.close();
     }
   });
 
   test('every response in this file matches the OpenAPI spec', () => {
+    // Each test above starts its own sandbox and builds a product (9-10 exchanges each, so > 20 needs all three); run alone, none are recorded.
+    assert.ok(recorded.length > 20, `${recorded.length} exchanges recorded`);
     assert.deepEqual(conformanceErrors(recorded), []);
   });
 });

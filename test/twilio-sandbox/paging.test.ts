@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { conformanceErrors } from './openapi-validator';
+import type { SandboxExchange } from '../../src/sandbox/twilio';
 import { expectRestError, recorded, startTestSandbox, type TestSandbox } from './helpers';
 
 interface TrustHubPage {
@@ -118,6 +119,12 @@ describe('paging (PageSize, Page, PageToken) through SDK auto-paging', () => {
   });
 
   test('every response in this file matches the OpenAPI spec', () => {
+    // Run alone, only the seven creates from before() are recorded: insist on the pages and errors this file is about.
+    const seen = (what: (e: SandboxExchange) => boolean) => recorded.some(({ exchange }) => what(exchange));
+    assert.ok(seen((e) => e.method === 'GET' && e.path === '/v1/EndUsers' && /PageToken=PT/.test(e.query) && e.status === 200), 'a tokenised Trust Hub page');
+    assert.ok(seen((e) => e.method === 'GET' && e.path.endsWith('/IncomingPhoneNumbers.json') && /PageToken=PT/.test(e.query) && e.status === 200), 'a tokenised 2010 page');
+    assert.ok(seen((e) => e.path.endsWith('/ChannelEndpointAssignments') && /ChannelEndpointSids=/.test(e.query) && e.status === 200), 'a ChannelEndpointSids filter');
+    assert.ok(seen((e) => e.status === 400), 'a 400 for a bad PageSize or PageToken');
     assert.deepEqual(conformanceErrors(recorded), []);
   });
 });

@@ -331,11 +331,24 @@ describe('provisionFlowrouteCnam', () => {
       h.sandbox.injectFault({ method: 'POST', path: '/v2/cnams', status: 503, count: 2 });
       h.sandbox.injectFault({ method: 'PATCH', path: '/v2/numbers', status: 429, count: 1, retryAfterSeconds: 120 });
       const worker = await h.newWorker();
-      const res = await worker.runUntil(async () => result(await h.start({})));
+      const id = await h.start({});
+      const res = await worker.runUntil(result(id));
       const state = h.sandbox.snapshot();
       assert.equal(state.records.length, 1);
       assert.equal(state.requestCounts['POST /v2/cnams'], 3);
+      const patch = 'PATCH /v2/numbers/:number/relationships/cnams/:id';
+      assert.deepEqual([state.requestCounts[patch], state.writeCounts[patch]], [2, 1], 'the 429 PATCH was retried once and applied once');
       assert.equal(state.assignments[h.number], res.cnamRecordId);
+
+      // Retry-After: 120 became the activity's nextRetryDelay; the policy alone would wait 1 s.
+      const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'assignFlowrouteCnam');
+      const started = events.find((e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled?.eventId));
+      assert.ok(scheduled && started, 'assignFlowrouteCnam was scheduled and started');
+      assert.equal(started.activityTaskStartedEventAttributes?.attempt, 2);
+      const ms = (e: typeof started) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+      const waitedMs = ms(started) - ms(scheduled);
+      assert.ok(waitedMs >= 120_000 && waitedMs < 130_000, `second attempt ${waitedMs} ms after scheduling, expected about 120 s`);
     } finally {
       await h.sandbox.close();
     }
