@@ -4,7 +4,7 @@
  * their workflowId as a field.
  */
 import pino, { type Logger } from 'pino';
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
 
 /** JSON lines to stdout, or appended to `file` (the dev stack keeps its terminal for people). */
 export function createLogger(name: string, file?: string): Logger {
@@ -18,6 +18,8 @@ let runtimeInstalled = false;
 export function installTemporalLogging(logger: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  // Loaded here, not at the top: the worker package starts the native bridge, which the API and CLI must not pay for.
+  const { DefaultLogger, Runtime } = require('@temporalio/worker') as typeof import('@temporalio/worker');
   const level = (process.env.TEMPORAL_LOG_LEVEL ?? 'INFO') as LogLevel;
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {

@@ -8,10 +8,7 @@ import { sandboxCommand } from './cli/sandbox';
 import { setupCommand } from './cli/setup';
 import { checkNowCommand, statusCommand } from './cli/status';
 import { validateNameCommand } from './cli/validate-name';
-import { CliError, ExitCode, printJson, warn } from './cli/output';
-import { ConfigError } from './config/env';
-import { runWorkerFromEnv } from './worker';
-import { runApiFromEnv } from './api';
+import { CliError, endQuietlyWhenStdoutCloses, ExitCode, printJson, warn } from './cli/output';
 
 export function buildProgram(): Command {
   const program = new Command('cnam')
@@ -33,10 +30,13 @@ export function buildProgram(): Command {
   program.addCommand(
     new Command('serve')
       .description('Run the HTTP API and the Twilio status-callback receiver (configuration from the environment, see README)')
-      .action(() => runApiFromEnv()),
+      // Imported when run, so the other commands never load the API (hono) or the worker (native bridge).
+      .action(async () => (await import('./api')).runApiFromEnv()),
   );
   program.addCommand(
-    new Command('worker').description('Run the worker (provider credentials from the environment)').action(() => runWorkerFromEnv()),
+    new Command('worker')
+      .description('Run the worker (provider credentials from the environment)')
+      .action(async () => (await import('./worker')).runWorkerFromEnv()),
   );
   inheritErrorHandling(program);
   return program;
@@ -51,6 +51,7 @@ function inheritErrorHandling(command: Command): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenStdoutCloses();
   const program = buildProgram();
   const wantsJson = argv.includes('--json');
   try {
@@ -66,6 +67,8 @@ export async function main(argv: string[]): Promise<number> {
       else warn(err.message);
       return err.exitCode;
     }
+    // Only a command that loaded the environment schema (zod) can throw a ConfigError: importing it here costs the others nothing.
+    const { ConfigError } = await import('./config/env');
     if (err instanceof ConfigError) {
       warn(err.message);
       return ExitCode.Usage;

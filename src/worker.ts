@@ -2,7 +2,9 @@
  * The worker: builds provider clients once from validated environment variables and runs the
  * provisioning workflows and activities. Run with `npm run worker` (or `cnam worker`).
  */
-import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker, type NativeConnection, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { ConfigError, loadProvidersEnv, loadTemporalEnv, type ProvidersEnv } from './config/env';
 import { createLogger, installTemporalLogging } from './logging';
@@ -36,8 +38,18 @@ export interface CnamWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** Prebuilt workflow code (tests bundle once per suite); otherwise bundled from src/workflows. */
+  /** Prebuilt workflow code (tests bundle once per suite); otherwise see `workflowCode`. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+/** Where `npm run build` writes the bundled workflow code (scripts/build-workflow-bundle.ts): beside the compiled worker. */
+const PREBUILT_WORKFLOW_BUNDLE = join(__dirname, 'workflow-bundle.js');
+
+/** The given bundle, else the build's prebuilt one, else bundle at start (running from src through tsx). */
+function workflowCode(given: WorkflowBundleOption | undefined): { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } {
+  if (given) return { workflowBundle: given };
+  if (existsSync(PREBUILT_WORKFLOW_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_WORKFLOW_BUNDLE } };
+  return { workflowsPath: require.resolve('./workflows') };
 }
 
 export function createCnamWorker(options: CnamWorkerOptions): Promise<Worker> {
@@ -46,7 +58,7 @@ export function createCnamWorker(options: CnamWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    ...workflowCode(options.workflowBundle),
   });
 }
 
@@ -65,7 +77,6 @@ async function requireSearchAttributes(namespace: string): Promise<void> {
 
 export async function runWorkerFromEnv(): Promise<void> {
   const logger = createLogger('cnam-worker');
-  installTemporalLogging(logger);
   const temporalEnv = loadTemporalEnv();
   const providersEnv = loadProvidersEnv();
   const deps = buildActivityDeps(providersEnv);
@@ -75,12 +86,17 @@ export async function runWorkerFromEnv(): Promise<void> {
       'No provider credentials: set FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY and/or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (or run `cnam sandbox` and use the values it prints).',
     );
   }
+  // Only after the configuration checks: the native runtime and an open connection keep the process alive.
+  installTemporalLogging(logger);
   const { connection, target } = await connectWorker();
-  await requireSearchAttributes(target.namespace);
-  const worker = await createCnamWorker({ connection, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, deps });
-  logger.info({ address: target.address, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, providers: configured }, 'worker started');
-  await worker.run();
-  await connection.close();
+  try {
+    await requireSearchAttributes(target.namespace);
+    const worker = await createCnamWorker({ connection, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, deps });
+    logger.info({ address: target.address, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, providers: configured }, 'worker started');
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
 }
 
 if (require.main === module) {

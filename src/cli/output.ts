@@ -20,6 +20,18 @@ export function warn(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+let pipeWatched = false;
+
+/** `cnam … | head` closes stdout early: end quietly (with the exit code so far) instead of dying with an EPIPE stack trace. */
+export function endQuietlyWhenStdoutCloses(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok);
+  });
+}
+
 /** An error the CLI reports as a sentence (no stack) with a given exit code. */
 export class CliError extends Error {
   constructor(message: string, readonly exitCode: number = ExitCode.Failed, readonly json?: unknown) {

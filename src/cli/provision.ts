@@ -1,11 +1,9 @@
 import { Command, Option } from 'commander';
 import { webUiLink } from '../config/constants';
-import { InvalidRequestError, startProvision, validateProvisionStart, type ProvisionStart } from '../provisioning/service';
+import type { InvalidRequestError, ProvisionStart } from '../provisioning/service';
 import { BUSINESS_DAYS_BOUNDS, checkDuration, DURATION_BOUNDS, type DurationField, type DurationInput } from '../domain/duration';
-import { followProvision } from './follow';
 import { CliError, ExitCode, printJson, say } from './output';
 import { printReport, reportExitCode } from './status';
-import { cliTemporal } from './temporal';
 
 /** An option parser for the workflow input `field`: a duration within that field's bounds. */
 function duration(field: DurationField): (value: string) => DurationInput {
@@ -112,6 +110,12 @@ function invalidRequest(err: InvalidRequestError): CliError {
 }
 
 async function runProvision(start: ProvisionStart, opts: CommonOptions): Promise<void> {
+  // Imported when run, so `cnam --help` and the offline commands never load the Temporal client.
+  const [{ InvalidRequestError, startProvision, validateProvisionStart }, { followProvision }, { cliTemporal }] = await Promise.all([
+    import('../provisioning/service'),
+    import('./follow'),
+    import('./temporal'),
+  ]);
   try {
     // Checked before connecting, so a bad name is reported even when Temporal is down.
     validateProvisionStart(start);

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { msToNumber } from '@temporalio/common/lib/time';
-import { startSandboxes } from '../sandbox/start';
+import type { msToNumber } from '@temporalio/common/lib/time';
 import { CliError, ExitCode, printJson, say } from './output';
 
 function port(value: string): number {
@@ -10,8 +9,10 @@ function port(value: string): number {
 }
 
 function durationMs(value: string): number {
+  // Loaded only when the option is given: @temporalio/common costs every other command its load time.
+  const { msToNumber: toMs } = require('@temporalio/common/lib/time') as { msToNumber: typeof msToNumber };
   try {
-    return msToNumber(value as Parameters<typeof msToNumber>[0]);
+    return toMs(value as Parameters<typeof msToNumber>[0]);
   } catch {
     throw new CliError(`"${value}" is not a duration; use e.g. 0, 500ms, 10s or 2m.`, ExitCode.Usage);
   }
@@ -55,6 +56,8 @@ Example:
   cnam sandbox --approval-delay 30s`,
     )
     .action(async (opts: { host: string; flowroutePort: number; twilioPort: number; approvalDelay: number; manualReview?: boolean; json?: boolean }) => {
+      // Imported when run: the emulators bring hono, which the other commands never need.
+      const { startSandboxes } = await import('../sandbox/start');
       const sandboxes = await startSandboxes({
         host: opts.host,
         flowroutePort: opts.flowroutePort,

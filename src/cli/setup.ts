@@ -1,14 +1,17 @@
 import { Command } from 'commander';
-import { registerSearchAttributes } from '../temporal/search-attributes';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes';
 import { say } from './output';
-import { cliTemporal } from './temporal';
 
 export function setupCommand(): Command {
   return new Command('setup')
     .description("Register the workflows' search attributes (provider, number, step, name, Trust Product) on an existing cluster; safe to run again")
-    .addHelpText('after', `\nAttributes: ${SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => `${d.name} (${d.type})`).join(', ')}\nThe dev server of \`npm run dev\` registers them at start; this is for other clusters.`)
+    // A function, so the attribute definitions (and @temporalio/common) load only when this help is shown.
+    .addHelpText('after', () => {
+      const { SEARCH_ATTRIBUTE_DEFINITIONS } = require('../workflows/search-attributes') as typeof import('../workflows/search-attributes');
+      return `\nAttributes: ${SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => `${d.name} (${d.type})`).join(', ')}\nThe dev server of \`npm run dev\` registers them at start; this is for other clusters.`;
+    })
     .action(async () => {
+      // Imported when run, so the other commands never load the Temporal client and its protos.
+      const [{ registerSearchAttributes }, { cliTemporal }] = await Promise.all([import('../temporal/search-attributes'), import('./temporal')]);
       const temporal = await cliTemporal();
       try {
         const added = await registerSearchAttributes(temporal.connection, temporal.namespace);

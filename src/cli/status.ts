@@ -1,10 +1,7 @@
 import { Command } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { webUiLink } from '../config/constants';
-import { describeProvision, type ProvisionReport } from '../provisioning/service';
-import { checkNow } from '../workflows/messages';
+import type { ProvisionReport } from '../provisioning/service';
 import { CliError, ExitCode, printJson, say } from './output';
-import { cliTemporal } from './temporal';
 
 export function reportExitCode(report: ProvisionReport): number {
   return report.state === 'running' || report.state === 'completed' ? ExitCode.Ok : ExitCode.Failed;
@@ -32,6 +29,12 @@ export function statusCommand(): Command {
     .option('--json', 'print a JSON document instead of text')
     .addHelpText('after', '\nExit code 0 while running or completed, 1 when it failed or was cancelled.')
     .action(async (workflowId: string, opts: { json?: boolean }) => {
+      // Imported when run, so `cnam --help` and the offline commands never load the Temporal client.
+      const [{ WorkflowNotFoundError }, { describeProvision }, { cliTemporal }] = await Promise.all([
+        import('@temporalio/client'),
+        import('../provisioning/service'),
+        import('./temporal'),
+      ]);
       const temporal = await cliTemporal();
       try {
         const report = await describeProvision(temporal.client, workflowId).catch((err: unknown) => {
@@ -56,6 +59,11 @@ export function checkNowCommand(): Command {
     .description('Ask a waiting provisioning to check with the provider now instead of at its next scheduled check')
     .argument('<workflow-id>')
     .action(async (workflowId: string) => {
+      const [{ WorkflowNotFoundError }, { checkNow }, { cliTemporal }] = await Promise.all([
+        import('@temporalio/client'),
+        import('../workflows/messages'),
+        import('./temporal'),
+      ]);
       const temporal = await cliTemporal();
       try {
         await temporal.client.workflow.getHandle(workflowId).signal(checkNow);

@@ -1,7 +1,7 @@
 /** Connections to Temporal from the same settings the Temporal CLI reads (env vars or a TOML profile). */
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_NAMESPACE, DEFAULT_TEMPORAL_ADDRESS } from '../config/constants';
 import { ConfigError } from '../config/env';
 
@@ -59,5 +59,7 @@ export async function connectClient(): Promise<{ client: Client; connection: Con
 /** A native connection for a worker. */
 export async function connectWorker(): Promise<{ connection: NativeConnection; target: TemporalTarget }> {
   const { options, namespace } = connectConfig();
+  // Loaded here, not at the top: the worker package starts the native bridge, which CLI clients must not pay for.
+  const { NativeConnection } = await import('@temporalio/worker');
   return { connection: await reach(options.address, () => NativeConnection.connect(options)), target: { address: options.address, namespace } };
 }

@@ -65,6 +65,12 @@ describe('cnam (offline)', () => {
     }
   });
 
+  test('worker without provider credentials: exit 2 naming the variables, without hanging', async () => {
+    const run = await runCnam(['worker'], NO_TEMPORAL, 30_000);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /^No provider credentials: set FLOWROUTE_ACCESS_KEY\/FLOWROUTE_SECRET_KEY/);
+  });
+
   test('durations out of bounds are refused before anything starts', async () => {
     const huge = await runCnam(['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--association-wait', '999999999d'], NO_TEMPORAL);
     assert.equal(huge.code, 2);

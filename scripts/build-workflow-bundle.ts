@@ -1,0 +1,23 @@
+/**
+ * Second half of `npm run build`: bundles the compiled workflow code once, so the compiled worker
+ * starts without webpack (`workflowBundle: { codePath }` in src/worker.ts). As in Temporal's
+ * production sample (samples-typescript production/src/scripts/build-workflow-bundle.ts).
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+
+const DIST = resolve(__dirname, '..', 'dist');
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(resolve(DIST, 'workflows')), logger: new DefaultLogger('WARN') });
+  const codePath = resolve(DIST, 'workflow-bundle.js');
+  await writeFile(codePath, code);
+  console.log(`Workflow bundle written to ${codePath} (${Math.round(code.length / 1024)} KiB)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
