@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { msToNumber } from '@temporalio/common/lib/time';
+import { durationMs } from '../domain/duration';
 import { CliError, ExitCode, printJson, say } from './output';
 
 function port(value: string): number {
@@ -8,14 +8,11 @@ function port(value: string): number {
   return n;
 }
 
-function durationMs(value: string): number {
-  // Loaded only when the option is given: @temporalio/common costs every other command its load time.
-  const { msToNumber: toMs } = require('@temporalio/common/lib/time') as { msToNumber: typeof msToNumber };
-  try {
-    return toMs(value as Parameters<typeof msToNumber>[0]);
-  } catch {
-    throw new CliError(`"${value}" is not a duration; use e.g. 0, 500ms, 10s or 2m.`, ExitCode.Usage);
-  }
+function delayMs(value: string): number {
+  // The project's one duration parser; 0 is a valid delay here ("decide at once").
+  const ms = durationMs(value);
+  if (ms === null || ms < 0) throw new CliError(`"${value}" is not a duration; use e.g. 0, 500ms, 10s or 2m.`, ExitCode.Usage);
+  return ms;
 }
 
 export function sandboxCommand(): Command {
@@ -24,7 +21,7 @@ export function sandboxCommand(): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--flowroute-port <port>', 'Flowroute sandbox port (0 = any free port)', port, 8181)
     .option('--twilio-port <port>', 'Twilio sandbox port (0 = any free port)', port, 8182)
-    .option('--approval-delay <duration>', 'how long the providers take to review a new record / Trust Product', durationMs, 10_000)
+    .option('--approval-delay <duration>', 'how long the providers take to review a new record / Trust Product', delayMs, 10_000)
     .option('--manual-review', 'never decide on its own: approve or reject through the admin surface')
     .option('--json', 'print the URLs and worker environment as JSON')
     .addHelpText(
