@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startProvision } from '../src/provisioning/service';
-import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../src/sandbox/twilio';
-import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../src/sandbox/flowroute';
-import { startDevServer, type RunningDevServer } from '../src/temporal/dev-server';
+import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../dev/sandbox/twilio';
+import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../dev/sandbox/flowroute';
+import { startDevServer, type RunningDevServer } from '../dev/temporal/dev-server';
 import { devServerSearchAttributeFlags } from '../src/temporal/search-attributes';
 import { freePort } from '../test/helpers/cli';
 

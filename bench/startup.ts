@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startDevServer } from '../src/temporal/dev-server';
+import { startDevServer } from '../dev/temporal/dev-server';
 import { freePort } from '../test/helpers/cli';
 
 const ROOT = resolve(__dirname, '..');

@@ -1,10 +1,9 @@
 /**
  * `cnam`: the command line for starting, following and checking CNAM provisionings,
- * and for running the worker and the provider sandbox.
+ * and for running the worker and the HTTP API. The provider emulators are dev tooling: `npm run sandbox`.
  */
 import { Command, CommanderError } from 'commander';
 import { provisionCommand } from './cli/provision';
-import { sandboxCommand } from './cli/sandbox';
 import { setupCommand } from './cli/setup';
 import { checkNowCommand, statusCommand } from './cli/status';
 import { validateNameCommand } from './cli/validate-name';
@@ -25,7 +24,6 @@ export function buildProgram(): Command {
   program.addCommand(statusCommand());
   program.addCommand(checkNowCommand());
   program.addCommand(validateNameCommand());
-  program.addCommand(sandboxCommand());
   program.addCommand(setupCommand());
   program.addCommand(
     new Command('serve')

@@ -83,7 +83,7 @@ export async function runWorkerFromEnv(): Promise<void> {
   const configured = Object.entries(deps).filter(([, client]) => client !== null).map(([name]) => name);
   if (configured.length === 0) {
     throw new ConfigError(
-      'No provider credentials: set FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY and/or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (or run `cnam sandbox` and use the values it prints).',
+      'No provider credentials: set FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY and/or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (or run `npm run sandbox` and use the values it prints).',
     );
   }
   // Only after the configuration checks: the native runtime and an open connection keep the process alive.

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startProvision } from '../../src/provisioning/service';
-import type { RunningDevServer } from '../../src/temporal/dev-server';
+import type { RunningDevServer } from '../../dev/temporal/dev-server';
 import { getStatus, type ProvisionStatus } from '../../src/workflows/messages';
 import { startStack, type Stack } from '../helpers/stack';
 import { eventually } from '../helpers/temporal';

@@ -10,7 +10,7 @@ describe('cnam (offline)', () => {
   test('--help lists every command and exits 0', async () => {
     const run = await runCnam(['--help']);
     assert.equal(run.code, 0);
-    for (const command of ['provision', 'status', 'check-now', 'validate-name', 'sandbox', 'worker']) assert.match(run.stdout, new RegExp(command));
+    for (const command of ['provision', 'status', 'check-now', 'validate-name', 'serve', 'worker', 'setup']) assert.match(run.stdout, new RegExp(command));
   });
 
   test('validate-name exits 0 for a valid name and says which providers accept it', async () => {

@@ -75,7 +75,7 @@ describe('cnam start-up', () => {
   });
 
   test('output piped into a reader that has gone ends quietly, with the exit code so far', async () => {
-    for (const args of [['--help'], ['sandbox', '--help'], ['validate-name', '2065551234']]) {
+    for (const args of [['--help'], ['provision', 'twilio', '--help'], ['validate-name', '2065551234']]) {
       const result = await run(args, { closedStdout: true });
       assert.equal(result.stderr, '', `cnam ${args.join(' ')} wrote to stderr`);
       assert.equal(result.code, args[0] === 'validate-name' ? 1 : 0, `exit code of cnam ${args.join(' ')}`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { startDevServer } from '../../src/temporal/dev-server';
+import { startDevServer } from '../../dev/temporal/dev-server';
 import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes';
 import { freePort } from '../helpers/cli';
 import { eventually } from '../helpers/temporal';

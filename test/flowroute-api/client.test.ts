@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunningFlowrouteSandbox } from '../../src/sandbox/flowroute';
+import type { RunningFlowrouteSandbox } from '../../dev/sandbox/flowroute';
 import type { FlowrouteClient } from '../../src/providers/flowroute';
 import { UUID_V4, apiError, clientFor, manualClock, startSandbox } from './helpers';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import type { RunningFlowrouteSandbox } from '../../src/sandbox/flowroute';
+import type { RunningFlowrouteSandbox } from '../../dev/sandbox/flowroute';
 import type { FlowrouteClient } from '../../src/providers/flowroute';
 import { ACCESS_KEY, SECRET_KEY, UUID_V4, apiError, clientFor, startSandbox } from './helpers';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FlowrouteApiError, FlowrouteClient, type FlowrouteClientOptions } from '../../src/providers/flowroute';
-import { startFlowrouteSandbox, type StartFlowrouteSandboxOptions } from '../../src/sandbox/flowroute';
+import { startFlowrouteSandbox, type StartFlowrouteSandboxOptions } from '../../dev/sandbox/flowroute';
 
 export const ACCESS_KEY = 'test-access-key';
 export const SECRET_KEY = 'test-secret-Zq9x7';

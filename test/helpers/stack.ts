@@ -5,8 +5,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadProvidersEnv } from '../../src/config/env';
-import { startSandboxes, type RunningSandboxes, type SandboxesOptions } from '../../src/sandbox/start';
-import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server';
+import { startSandboxes, type RunningSandboxes, type SandboxesOptions } from '../../dev/sandbox/start';
+import { startDevServer, type RunningDevServer } from '../../dev/temporal/dev-server';
 import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes';
 import { buildActivityDeps, createCnamWorker } from '../../src/worker';
 import { freePort } from './cli';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { temporalTestServerPath } from '../../src/temporal/binaries';
+import { temporalTestServerPath } from '../../dev/temporal/binaries';
 import { addAllSearchAttributes } from '../../src/temporal/search-attributes';
 
 let runtimeReady = false;

@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { createTwilioActivities, type TwilioActivities } from '../../src/activities/twilio';
 import { createTwilioClient, type Twilio, type TwilioClientConfig } from '../../src/providers/twilio';
-import { startTwilioSandbox, type RunningTwilioSandbox, type TwilioSandboxOptions } from '../../src/sandbox/twilio';
+import { startTwilioSandbox, type RunningTwilioSandbox, type TwilioSandboxOptions } from '../../dev/sandbox/twilio';
 
 /** Runs one activity the way a worker would: inside an activity Context, so `log` works. */
 export type Run = <K extends keyof TwilioActivities>(name: K, input: Parameters<TwilioActivities[K]>[0]) => ReturnType<TwilioActivities[K]>;

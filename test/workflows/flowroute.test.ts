@@ -10,7 +10,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { FlowrouteClient } from '../../src/providers/flowroute';
 import { startProvision } from '../../src/provisioning/service';
-import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../src/sandbox/flowroute';
+import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../dev/sandbox/flowroute';
 import { checkNow, getStatus, type FlowrouteProvisionInput, type FlowrouteProvisionResult } from '../../src/workflows/messages';
 import { rootApplicationFailure } from '../helpers/failures';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';

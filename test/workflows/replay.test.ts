@@ -1,7 +1,7 @@
 /**
  * Replays recorded histories against today's workflow code: a change that would break running
  * provisionings (non-determinism) fails here before it ships. After a versioned change, record
- * new ones beside the old with `npx tsx scripts/record-histories.ts <label>`.
+ * new ones beside the old with `npx tsx dev/record-histories.ts <label>`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

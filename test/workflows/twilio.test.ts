@@ -10,7 +10,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createTwilioClient } from '../../src/providers/twilio';
 import { startProvision } from '../../src/provisioning/service';
-import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../../src/sandbox/twilio';
+import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../../dev/sandbox/twilio';
 import { getStatus, trustProductStatusChanged, type TwilioProvisionInput, type TwilioProvisionResult } from '../../src/workflows/messages';
 import { rootApplicationFailure } from '../helpers/failures';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';

@@ -6,17 +6,17 @@
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
-import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, webUiLink } from './config/constants';
-import { loadProvidersEnv } from './config/env';
-import { createLogger, installTemporalLogging } from './logging';
+import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, webUiLink } from '../src/config/constants';
+import { loadProvidersEnv } from '../src/config/env';
+import { createLogger, installTemporalLogging } from '../src/logging';
 import { startSandboxes } from './sandbox/start';
 import { startDevServer } from './temporal/dev-server';
-import { devServerSearchAttributeFlags, missingSearchAttributes, registerSearchAttributes } from './temporal/search-attributes';
-import { buildActivityDeps, createCnamWorker } from './worker';
-import { main as cnam } from './starter';
+import { devServerSearchAttributeFlags, missingSearchAttributes, registerSearchAttributes } from '../src/temporal/search-attributes';
+import { buildActivityDeps, createCnamWorker } from '../src/worker';
+import { main as cnam } from '../src/starter';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { startApiServer } from './api';
+import { startApiServer } from '../src/api';
 
 interface DevOptions {
   temporalPort: number;

@@ -1,5 +1,5 @@
 /**
- * Starts the provider sandboxes together (used by `cnam sandbox` and `npm run dev`) and
+ * Starts the provider sandboxes together (used by `npm run sandbox` and `npm run dev`) and
  * describes the environment a worker needs to talk to them.
  */
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from './flowroute';

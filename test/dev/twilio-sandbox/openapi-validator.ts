@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SandboxExchange } from '../../src/sandbox/twilio';
+import type { SandboxExchange } from '../../../dev/sandbox/twilio';
 
 // A small OpenAPI 3.0 response checker, enough for twilio-oai: type, nullable, $ref, enum,
 // pattern, min/maxLength, properties, items and the formats Twilio uses.

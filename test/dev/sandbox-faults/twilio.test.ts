@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import twilio from 'twilio';
-import { startTwilioSandbox } from '../../src/sandbox/twilio';
+import { startTwilioSandbox } from '../../../dev/sandbox/twilio';
 import { conformanceErrors } from '../twilio-sandbox/openapi-validator';
 import { CNAM_POLICY_SID, expectRestError, pointAt, recorded, startTestSandbox, type TestSandbox } from '../twilio-sandbox/helpers';
 import { eventually, expectConnectionError, sleep, statuses } from './helpers';

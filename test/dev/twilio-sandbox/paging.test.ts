@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { conformanceErrors } from './openapi-validator';
-import type { SandboxExchange } from '../../src/sandbox/twilio';
+import type { SandboxExchange } from '../../../dev/sandbox/twilio';
 import { expectRestError, recorded, startTestSandbox, type TestSandbox } from './helpers';
 
 interface TrustHubPage {

@@ -6,7 +6,7 @@ import {
   type RunningTwilioSandbox,
   type SandboxExchange,
   type TwilioSandboxOptions,
-} from '../../src/sandbox/twilio';
+} from '../../../dev/sandbox/twilio';
 
 export { CNAM_POLICY_SID };
 export type TwilioClient = ReturnType<typeof twilio>;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { temporalCliPath, temporalTestServerPath } from '../src/temporal/binaries';
+import { temporalCliPath, temporalTestServerPath } from '../../dev/temporal/binaries';
 
 test('an override that is not an executable is refused by name', () => {
   assert.throws(() => temporalCliPath({ TEMPORAL_CLI_PATH: '/nonexistent/temporal' }), /TEMPORAL_CLI_PATH=\/nonexistent\/temporal is not an executable/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ConnectionDropped, createFlowrouteSandboxApp, startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../src/sandbox/flowroute';
+import { ConnectionDropped, createFlowrouteSandboxApp, startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
 import { eventually, expectConnectionError, sleep, statuses } from './helpers';
 
 const AUTH = `Basic ${Buffer.from('sandbox-access-key:sandbox-secret-key').toString('base64')}`;

@@ -1,6 +1,10 @@
-import { Command } from 'commander';
-import { durationMs } from '../domain/duration';
-import { CliError, ExitCode, printJson, say } from './output';
+/**
+ * `npm run sandbox`: runs both provider emulators and prints the worker environment for them.
+ * Dev tooling, not part of the `cnam` CLI.
+ */
+import { Command, CommanderError } from 'commander';
+import { durationMs } from '../../src/domain/duration';
+import { CliError, ExitCode, printJson, say } from '../../src/cli/output';
 
 function port(value: string): number {
   const n = Number(value);
@@ -16,7 +20,7 @@ function delayMs(value: string): number {
 }
 
 export function sandboxCommand(): Command {
-  return new Command('sandbox')
+  return new Command('npm run sandbox --')
     .description('Run local emulators of the provider APIs (Flowroute v2, Twilio Trust Hub) for demos and tests; no credentials needed')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--flowroute-port <port>', 'Flowroute sandbox port (0 = any free port)', port, 8181)
@@ -50,11 +54,11 @@ Faults match "method" and a "path" prefix, fire "count" times (default 1) or at 
   {"kind": "slow-write", "delayMs": 3000}              apply it after delayMs even if the client gave up
 
 Example:
-  cnam sandbox --approval-delay 30s`,
+  npm run sandbox -- --approval-delay 30s`,
     )
     .action(async (opts: { host: string; flowroutePort: number; twilioPort: number; approvalDelay: number; manualReview?: boolean; json?: boolean }) => {
       // Imported when run: the emulators bring hono, which the other commands never need.
-      const { startSandboxes } = await import('../sandbox/start');
+      const { startSandboxes } = await import('./start');
       const sandboxes = await startSandboxes({
         host: opts.host,
         flowroutePort: opts.flowroutePort,
@@ -78,5 +82,16 @@ Example:
         process.once('SIGTERM', stop);
       });
       await sandboxes.close();
+    });
+}
+
+if (require.main === module) {
+  sandboxCommand()
+    .exitOverride()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : ExitCode.Usage);
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(err instanceof CliError ? err.exitCode : 1);
     });
 }

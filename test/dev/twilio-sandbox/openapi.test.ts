@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SandboxExchange } from '../../src/sandbox/twilio';
+import type { SandboxExchange } from '../../../dev/sandbox/twilio';
 import { buildCnamProduct, CNAM_POLICY_SID, recorded, startTestSandbox, type TestSandbox } from './helpers';
 import { conformanceErrors, findOperation, spec, validateExchange } from './openapi-validator';
 

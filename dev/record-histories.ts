@@ -2,7 +2,7 @@
  * Records one completed history per workflow into test/histories/, for the replay test that
  * catches non-deterministic changes to workflow code. Run after a deliberate, versioned change
  * (a `patched()` branch), with a new label so the older recordings stay and keep being replayed:
- *   npx tsx scripts/record-histories.ts v3      # writes flowroute-completed-v3.json, twilio-completed-v3.json
+ *   npx tsx dev/record-histories.ts v3      # writes flowroute-completed-v3.json, twilio-completed-v3.json
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,14 +12,14 @@ import { createActivities } from '../src/activities';
 import { FlowrouteClient } from '../src/providers/flowroute';
 import { createTwilioClient } from '../src/providers/twilio';
 import { startProvision, type ProvisionStart } from '../src/provisioning/service';
-import { startSandboxes } from '../src/sandbox/start';
-import { temporalCliPath } from '../src/temporal/binaries';
+import { startSandboxes } from './sandbox/start';
+import { temporalCliPath } from './temporal/binaries';
 import { createTimeSkippingEnv, workflowBundle } from '../test/helpers/temporal';
 
 async function main(): Promise<void> {
   const label = process.argv[2];
   if (!label || !/^[a-z0-9-]+$/.test(label)) {
-    console.error('usage: npx tsx scripts/record-histories.ts <label>   (e.g. v3; the files are <provider>-completed-<label>.json)');
+    console.error('usage: npx tsx dev/record-histories.ts <label>   (e.g. v3; the files are <provider>-completed-<label>.json)');
     process.exit(2);
   }
   const [env, bundle] = await Promise.all([createTimeSkippingEnv(), workflowBundle()]);

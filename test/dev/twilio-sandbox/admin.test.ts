@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createTwilioSandboxApp, DEFAULT_ACCOUNT_SID, DEFAULT_BUSINESS_PROFILE_SID } from '../../src/sandbox/twilio';
+import { createTwilioSandboxApp, DEFAULT_ACCOUNT_SID, DEFAULT_BUSINESS_PROFILE_SID } from '../../../dev/sandbox/twilio';
 import { conformanceErrors } from './openapi-validator';
 import { buildCnamProduct, CNAM_POLICY_SID, expectRestError, recorded, startTestSandbox } from './helpers';
 
