@@ -9,7 +9,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startProvision } from '../src/provisioning/service';
+import { startProvision } from '../src/app/start';
 import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../dev/sandbox/twilio';
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../dev/sandbox/flowroute';
 import { startDevServer, type RunningDevServer } from '../dev/temporal/dev-server';

@@ -38,7 +38,7 @@ function newestMtime(dir: string): number {
 function ensureBuild(log: (line: string) => void): void {
   let builtAt = 0;
   try {
-    builtAt = statSync(join(ROOT, 'dist', 'starter.js')).mtimeMs;
+    builtAt = statSync(join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs;
   } catch {
     // no build yet
   }

@@ -7,7 +7,7 @@ const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const compiled = join(root, 'dist', 'starter.js');
+const compiled = join(root, 'dist', 'cli', 'main.js');
 
 function mtime(path) {
   try {
@@ -28,7 +28,7 @@ function newerThan(dir, builtAt) {
 
 async function loadCli() {
   const builtAt = mtime(compiled);
-  const source = join(root, 'src', 'starter.ts');
+  const source = join(root, 'src', 'cli', 'main.ts');
   const hasSource = mtime(source) !== null;
   if (builtAt !== null && !(hasSource && newerThan(join(root, 'src'), builtAt))) return require(compiled);
   if (!hasSource) {

@@ -11,7 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { FlowrouteClient } from '../src/providers/flowroute';
 import { createTwilioClient } from '../src/providers/twilio';
-import { startProvision, type ProvisionStart } from '../src/provisioning/service';
+import { startProvision, type ProvisionStart } from '../src/app/start';
 import { startSandboxes } from './sandbox/start';
 import { temporalCliPath } from './temporal/binaries';
 import { createTimeSkippingEnv, workflowBundle } from '../test/helpers/temporal';

@@ -13,7 +13,7 @@ import { startSandboxes } from './sandbox/start';
 import { startDevServer } from './temporal/dev-server';
 import { devServerSearchAttributeFlags, missingSearchAttributes, registerSearchAttributes } from '../src/temporal/search-attributes';
 import { buildActivityDeps, createCnamWorker } from '../src/worker';
-import { main as cnam } from '../src/starter';
+import { main as cnam } from '../src/cli/main';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { startApiServer } from '../src/api';

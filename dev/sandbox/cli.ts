@@ -3,7 +3,7 @@
  * Dev tooling, not part of the `cnam` CLI.
  */
 import { Command, CommanderError } from 'commander';
-import { durationMs } from '../../src/domain/duration';
+import { durationMs } from '../../src/core/duration';
 import { CliError, ExitCode, printJson, say } from '../../src/cli/output';
 
 function port(value: string): number {

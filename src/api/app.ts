@@ -7,8 +7,8 @@ import { bodyLimit } from './body-limit';
 import { registerHealthRoutes } from './health';
 import { registerProvisionRoutes } from './provisions';
 import { requestLog } from './request-log';
-import { zodProblems } from './schemas';
-import { registerTwilioWebhook } from './webhook';
+import { zodProblems } from '../app/schemas';
+import { registerTwilioWebhook } from '../providers/twilio/webhook';
 
 /** Every Temporal call a request makes shares this budget, so an outage answers 503 instead of hanging. */
 const REQUEST_DEADLINE_MS = 15_000;

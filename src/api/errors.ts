@@ -7,10 +7,10 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import type { RequestProblem } from '../provisioning/request';
-import { InvalidRequestError } from '../provisioning/service';
-import { ProvisionNotRunningError } from '../provisioning/queries';
-import { zodProblems } from './schemas';
+import type { RequestProblem } from '../app/request';
+import { InvalidRequestError } from '../app/start';
+import { ProvisionNotRunningError } from '../app/list';
+import { zodProblems } from '../app/schemas';
 import type { ApiEnv } from './context';
 
 /** The JSON body of every error response. */

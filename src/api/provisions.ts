@@ -1,13 +1,13 @@
 /** `/v1/provisions`: start (idempotent per provider and number), describe, list, cancel, check now. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { cancelProvision, checkNowProvision, listProvisions } from '../provisioning/queries';
-import { describeProvision, startProvision } from '../provisioning/service';
+import { cancelProvision, checkNowProvision, listProvisions } from '../app/list';
+import { describeProvision, startProvision } from '../app/start';
 import type { ApiDeps, ApiEnv } from './context';
 import { errorResponses, json } from './openapi';
-import { whileRunning } from './running';
+import { whileRunning } from '../app/control';
 import { CancelledSchema, ProvisionListSchema, ProvisionReportSchema, ProvisionStartedSchema, SignalledSchema } from './responses';
-import { prepareStart, ProvisionFilterSchema, ProvisionIdSchema, ProvisionStartSchema } from './schemas';
+import { prepareStart, ProvisionFilterSchema, ProvisionIdSchema, ProvisionStartSchema } from '../app/schemas';
 
 const security = [{ bearer: [] }];
 const idParams = z.object({ id: ProvisionIdSchema });

@@ -1,6 +1,6 @@
 /** Response shapes of the API, for the OpenAPI document and typed handlers. */
 import { z } from 'zod';
-import { EXECUTION_STATES, PROVISION_STEPS, ProvisionIdSchema } from './schemas';
+import { EXECUTION_STATES, PROVISION_STEPS, ProvisionIdSchema } from '../app/schemas';
 
 const state = z.enum([...EXECUTION_STATES, 'unknown']);
 const provider = z.enum(['flowroute', 'twilio']);

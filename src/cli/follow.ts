@@ -1,6 +1,6 @@
 /** Following a running provisioning from the terminal: one line per step, until it closes. */
 import type { Client } from '@temporalio/client';
-import { describeProvision, type ProvisionReport } from '../provisioning/service';
+import { describeProvision, type ProvisionReport } from '../app/start';
 import { warn } from './output';
 
 const POLL_MS = 1_000;

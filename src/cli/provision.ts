@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { webUiLink } from '../config/constants';
-import type { InvalidRequestError, ProvisionStart } from '../provisioning/service';
-import { BUSINESS_DAYS_BOUNDS, checkDuration, DURATION_BOUNDS, type DurationField, type DurationInput } from '../domain/duration';
+import type { InvalidRequestError, ProvisionStart } from '../app/start';
+import { BUSINESS_DAYS_BOUNDS, checkDuration, DURATION_BOUNDS, type DurationField, type DurationInput } from '../core/duration';
 import { CliError, ExitCode, printJson, say } from './output';
 import { printReport, reportExitCode } from './status';
 
@@ -112,7 +112,7 @@ function invalidRequest(err: InvalidRequestError): CliError {
 async function runProvision(start: ProvisionStart, opts: CommonOptions): Promise<void> {
   // Imported when run, so `cnam --help` and the offline commands never load the Temporal client.
   const [{ InvalidRequestError, startProvision, validateProvisionStart }, { followProvision }, { cliTemporal }] = await Promise.all([
-    import('../provisioning/service'),
+    import('../app/start'),
     import('./follow'),
     import('./temporal'),
   ]);

@@ -6,7 +6,7 @@ export function setupCommand(): Command {
     .description("Register the workflows' search attributes (provider, number, step, name, Trust Product) on an existing cluster; safe to run again")
     // A function, so the attribute definitions (and @temporalio/common) load only when this help is shown.
     .addHelpText('after', () => {
-      const { SEARCH_ATTRIBUTE_DEFINITIONS } = require('../workflows/search-attributes') as typeof import('../workflows/search-attributes');
+      const { SEARCH_ATTRIBUTE_DEFINITIONS } = require('../core/workflow/search-attributes') as typeof import('../core/workflow/search-attributes');
       return `\nAttributes: ${SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => `${d.name} (${d.type})`).join(', ')}\nThe dev server of \`npm run dev\` registers them at start; this is for other clusters.`;
     })
     .action(async () => {

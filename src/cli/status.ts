@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { webUiLink } from '../config/constants';
-import type { ProvisionReport } from '../provisioning/service';
+import type { ProvisionReport } from '../app/start';
 import { CliError, ExitCode, printJson, say } from './output';
 
 export function reportExitCode(report: ProvisionReport): number {
@@ -32,7 +32,7 @@ export function statusCommand(): Command {
       // Imported when run, so `cnam --help` and the offline commands never load the Temporal client.
       const [{ WorkflowNotFoundError }, { describeProvision }, { cliTemporal }] = await Promise.all([
         import('@temporalio/client'),
-        import('../provisioning/service'),
+        import('../app/start'),
         import('./temporal'),
       ]);
       const temporal = await cliTemporal();
@@ -61,7 +61,7 @@ export function checkNowCommand(): Command {
     .action(async (workflowId: string) => {
       const [{ WorkflowNotFoundError }, { checkNow }, { cliTemporal }] = await Promise.all([
         import('@temporalio/client'),
-        import('../workflows/messages'),
+        import('../core/workflow/messages'),
         import('./temporal'),
       ]);
       const temporal = await cliTemporal();

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { checkName, PROVIDERS, type Provider } from '../domain/names';
+import { checkName, PROVIDERS, type Provider } from '../core/names';
 import { ExitCode, printJson, say } from './output';
 
 export function validateNameCommand(): Command {

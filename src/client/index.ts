@@ -4,11 +4,11 @@
  */
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { whileRunning } from '../api/running';
-import { parseOrThrow, prepareStart, ProvisionFilterSchema, ProvisionIdSchema, type ProvisionFilter } from '../api/schemas';
-import { cancelProvision, checkNowProvision, listProvisions, type ProvisionSummary } from '../provisioning/queries';
-import { describeProvision, startProvision, type ProvisionReport, type ProvisionStart, type StartedProvision } from '../provisioning/service';
-import type { FlowrouteProvisionResult, TwilioProvisionResult } from '../workflows/messages';
+import { whileRunning } from '../app/control';
+import { parseOrThrow, prepareStart, ProvisionFilterSchema, ProvisionIdSchema, type ProvisionFilter } from '../app/schemas';
+import { cancelProvision, checkNowProvision, listProvisions, type ProvisionSummary } from '../app/list';
+import { describeProvision, startProvision, type ProvisionReport, type ProvisionStart, type StartedProvision } from '../app/start';
+import type { FlowrouteProvisionResult, TwilioProvisionResult } from '../core/workflow/messages';
 
 export interface CnamClientOptions {
   client: Client;
@@ -55,6 +55,6 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
   };
 }
 
-export { InvalidRequestError, failureMessage, type ProvisionReport, type ProvisionStart, type StartedProvision } from '../provisioning/service';
-export { ProvisionNotRunningError, type ProvisionSummary } from '../provisioning/queries';
-export type { ProvisionFilter } from '../api/schemas';
+export { InvalidRequestError, failureMessage, type ProvisionReport, type ProvisionStart, type StartedProvision } from '../app/start';
+export { ProvisionNotRunningError, type ProvisionSummary } from '../app/list';
+export type { ProvisionFilter } from '../app/schemas';

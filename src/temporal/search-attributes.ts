@@ -1,7 +1,7 @@
 /** Registering the custom search attributes on a cluster (`cnam setup`, tests) and checking for them (worker start). */
 import { temporal } from '@temporalio/proto';
 import type { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../core/workflow/search-attributes';
 
 const TYPES = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,

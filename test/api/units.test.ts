@@ -3,14 +3,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { toApiError } from '../../src/api/errors';
-import { whileRunning } from '../../src/api/running';
-import { readCallback } from '../../src/api/webhook-body';
-import { ProvisionNotRunningError } from '../../src/provisioning/queries';
-import { ProvisionStartSchema, zodProblems } from '../../src/api/schemas';
+import { whileRunning } from '../../src/app/control';
+import { readCallback } from '../../src/providers/twilio/webhook-body';
+import { ProvisionNotRunningError } from '../../src/app/list';
+import { ProvisionStartSchema, zodProblems } from '../../src/app/schemas';
 import { loadApiEnv } from '../../src/api/config';
 import { ConfigError } from '../../src/config/env';
-import { provisionQuery } from '../../src/provisioning/queries';
-import { InvalidRequestError } from '../../src/provisioning/service';
+import { provisionQuery } from '../../src/app/list';
+import { InvalidRequestError } from '../../src/app/start';
 
 describe('readCallback', () => {
   const sid = `BU${'ab'.repeat(16)}`;

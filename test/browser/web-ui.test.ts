@@ -11,9 +11,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { startProvision } from '../../src/provisioning/service';
+import { startProvision } from '../../src/app/start';
 import type { RunningDevServer } from '../../dev/temporal/dev-server';
-import { getStatus, type ProvisionStatus } from '../../src/workflows/messages';
+import { getStatus, type ProvisionStatus } from '../../src/core/workflow/messages';
 import { startStack, type Stack } from '../helpers/stack';
 import { eventually } from '../helpers/temporal';
 

@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { RunningSandboxes } from '../../dev/sandbox/start';
 import { temporalCliPath } from '../../dev/temporal/binaries';
 import type { RunningDevServer } from '../../dev/temporal/dev-server';
-import { getStatus } from '../../src/workflows/messages';
+import { getStatus } from '../../src/core/workflow/messages';
 import { runCnam } from '../helpers/cli';
 import { startStack, type Stack } from '../helpers/stack';
 import { eventually } from '../helpers/temporal';

@@ -1,4 +1,4 @@
-import { checkFlowrouteContent } from '../../../src/domain/names';
+import { checkFlowrouteContent } from '../../../src/core/names';
 
 /** What Flowroute's reviewers decide about a pending record (UNDOCUMENTED 13-14). */
 export type ReviewDecision = { approved: true } | { approved: false; reason: string };

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { checkFlowrouteFormat } from '../../../src/domain/names';
+import { checkFlowrouteFormat } from '../../../src/core/names';
 import { cnamDetailDocument, cnamResource, numberDocument, numberResource, pageLinks, rfc1123 } from './documents';
 import { cnamValueOf, flowrouteError, jsonApi, readBody } from './http';
 import type { FlowrouteSandboxStore, SandboxCnam } from './store';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isTransientStatus } from '../transient';
+import { isTransientStatus } from '../../core/transient';
 import { FlowrouteApiError, parseRetryAfter } from './errors';
 import {
   cnamAssignmentDocumentSchema,

@@ -7,4 +7,4 @@ export {
   type Twilio,
   type TwilioClientConfig,
 } from './client';
-export { CNAM_REJECTION_MESSAGES, describeEvaluationFailures, describeTrustHubError } from './messages';
+export { CNAM_REJECTION_MESSAGES, describeEvaluationFailures, describeTrustHubError } from './texts';

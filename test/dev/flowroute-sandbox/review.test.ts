@@ -2,7 +2,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
 import type { FlowrouteClient } from '../../../src/providers/flowroute';
-import { apiError, clientFor, manualClock, rawFetch, startSandbox } from '../../flowroute-api/helpers';
+import { apiError, clientFor, manualClock, rawFetch, startSandbox } from '../../providers/flowroute/helpers';
 
 const DELAY_MS = 48 * 3600_000;
 

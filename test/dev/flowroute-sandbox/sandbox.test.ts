@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFlowrouteSandboxApp, type RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
-import { UUID_V4, basicAuthHeader, manualClock, rawFetch, startSandbox } from '../../flowroute-api/helpers';
+import { UUID_V4, basicAuthHeader, manualClock, rawFetch, startSandbox } from '../../providers/flowroute/helpers';
 
 const MEDIA = 'application/vnd.api+json';
 const FLOWROUTE_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;

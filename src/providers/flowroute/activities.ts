@@ -1,0 +1,111 @@
+/**
+ * Flowroute activities: each one makes one kind of API call and is safe to retry.
+ * Built once per worker by `createFlowrouteActivities` around a shared client.
+ */
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { FlowrouteApiError, type CnamRecord, type FlowrouteClient } from './';
+import { FailureType } from '../../core/failures';
+import { mapProviderErrors, providerFailure } from '../../core/provider-failures';
+
+export interface FlowrouteActivityDeps {
+  /** Null when the worker has no Flowroute credentials: calls then fail permanently, saying so. */
+  flowroute: FlowrouteClient | null;
+}
+
+/** The record as the workflow sees it (plain JSON, no secrets). */
+export type CnamRecordView = Pick<CnamRecord, 'id' | 'value' | 'isApproved' | 'rejectionReason' | 'createdAt' | 'approvedAt'>;
+
+export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) {
+  const client = (): FlowrouteClient => {
+    if (flowroute) return flowroute;
+    throw ApplicationFailure.create({
+      type: FailureType.ProviderNotConfigured,
+      message: 'This worker has no Flowroute credentials: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY.',
+      nonRetryable: true,
+    });
+  };
+
+  return {
+    /** Finds a record with this value on the account (any state), so a rerun reuses it. */
+    async findFlowrouteCnamRecord({ value }: { value: string }): Promise<CnamRecordView | null> {
+      const found = await flowrouteCall(() => client().findCnamByValue(value));
+      return found ? view(found) : null;
+    },
+
+    /**
+     * Creates the record. If Flowroute says it is a duplicate, an earlier attempt of this
+     * activity (or of this workflow) created it before crashing: look it up and reuse it.
+     */
+    async createFlowrouteCnamRecord({ value }: { value: string }): Promise<{ record: CnamRecordView; created: boolean }> {
+      try {
+        return { record: view(await client().createCnam(value)), created: true };
+      } catch (err) {
+        if (isDuplicate(err)) {
+          const existing = await flowrouteCall(() => client().findCnamByValue(value));
+          if (existing) {
+            log.info('CNAM record already existed; reusing it', { recordId: existing.id });
+            return { record: view(existing), created: false };
+          }
+        }
+        throw toActivityFailure(err);
+      }
+    },
+
+    async getFlowrouteCnamRecord({ id }: { id: string }): Promise<CnamRecordView> {
+      return view(await flowrouteCall(() => client().getCnam(id)));
+    },
+
+    /** Assigning the same record twice is harmless: Flowroute replaces the number's preset. */
+    async assignFlowrouteCnam({ numberId, cnamId }: { numberId: string; cnamId: string }): Promise<void> {
+      await flowrouteCall(() => client().assignCnam(numberId, cnamId));
+    },
+
+    /** Fails for good, before anything is created, when the number is not on this Flowroute account. */
+    async requireFlowrouteNumber({ numberId, e164 }: { numberId: string; e164: string }): Promise<{ cnamPresetId: string | null }> {
+      try {
+        return { cnamPresetId: (await client().getNumber(numberId)).cnamPresetId };
+      } catch (err) {
+        if (err instanceof FlowrouteApiError && err.status === 404) {
+          throw ApplicationFailure.create({
+            type: FailureType.ProviderRefused,
+            message: `Number ${e164} is not on this Flowroute account (${err.message}); nothing was created.`,
+            nonRetryable: true,
+            details: [{ provider: 'flowroute', status: 404, e164, errorId: err.errorId }],
+          });
+        }
+        throw toActivityFailure(err);
+      }
+    },
+
+    async getFlowrouteNumberCnam({ numberId }: { numberId: string }): Promise<{ cnamPresetId: string | null }> {
+      const number = await flowrouteCall(() => client().getNumber(numberId));
+      return { cnamPresetId: number.cnamPresetId };
+    },
+  };
+}
+
+export type FlowrouteActivities = ReturnType<typeof createFlowrouteActivities>;
+
+function view(r: CnamRecord): CnamRecordView {
+  return { id: r.id, value: r.value, isApproved: r.isApproved, rejectionReason: r.rejectionReason, createdAt: r.createdAt, approvedAt: r.approvedAt };
+}
+
+function isDuplicate(err: unknown): boolean {
+  return err instanceof FlowrouteApiError && err.status === 422 && /duplicate/i.test(err.detail);
+}
+
+function flowrouteCall<T>(call: () => Promise<T>): Promise<T> {
+  return mapProviderErrors(toActivityFailure, call);
+}
+
+/** 4xx: permanent, with Flowroute's own words; 429: retried after Retry-After; the rest retried. */
+export function toActivityFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (!(err instanceof FlowrouteApiError)) return err;
+  return providerFailure({
+    retryable: err.retryable,
+    message: err.message,
+    details: { provider: 'flowroute', status: err.status, title: err.title, detail: err.detail, errorId: err.errorId },
+    retryAfterMs: err.retryAfterMs,
+  });
+}

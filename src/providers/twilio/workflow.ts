@@ -1,0 +1,212 @@
+/**
+ * Twilio CNAM through Trust Hub, in the guide's order: number on the Business Profile → CNAM
+ * Trust Product → Business Profile and cnam_information End User attached → number attached →
+ * evaluate → submit → wait for twilio-approved → Caller Name Lookup → 48-72 h propagation.
+ * Every create is find-or-create under names derived from the workflow id, so a retry or a
+ * restart between any two steps reuses what exists.
+ */
+import { ApplicationFailure, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { acts } from '../../core/workflow/activity-options';
+import { durationOf, requireDurationsInBounds } from '../../core/workflow/durations';
+import { FailureType } from '../../core/failures';
+import type { TwilioProvisionInput, TwilioProvisionResult } from '../../core/workflow/messages';
+import { pollUntilDecided } from '../../core/workflow/polling';
+import { Progress, workflowNow } from '../../core/workflow/progress';
+
+export const TWILIO_DEFAULTS = {
+  reviewTimeout: '14d',
+  reviewPollInitial: '10m',
+  reviewPollMax: '2h',
+  propagationWait: '72h',
+} as const;
+
+export async function provisionTwilioCnam(input: TwilioProvisionInput): Promise<TwilioProvisionResult> {
+  const progress = new Progress({ provider: 'twilio', number: input.phoneNumber, displayName: input.displayName });
+  return progress.recordingFailure(() => provision(input, progress));
+}
+
+async function provision(input: TwilioProvisionInput, progress: Progress): Promise<TwilioProvisionResult> {
+  requireDurationsInBounds(input);
+  const requests = await Promise.all(
+    [input.phoneNumber, ...(input.additionalPhoneNumbers ?? [])].map((number) =>
+      acts.validateProvisionRequest({ provider: 'twilio', number, displayName: input.displayName }),
+    ),
+  );
+  const displayName = requests[0]!.displayName;
+  progress.validated(requests[0]!.e164, displayName);
+
+  progress.enter('preparing-trust-product');
+  const numbers = await putNumbersOnBusinessProfile(input.businessProfileSid, requests.map((r) => r.e164), progress);
+  const product = await prepareTrustProduct(input, displayName, numbers, progress);
+  // Histories recorded before the sweep existed replay without it.
+  const sweep = patched('remove-duplicate-creates');
+  if (sweep) await removeDuplicateCreates(product);
+
+  progress.enter('submitting');
+  if (product.editable) await requireCompliant(product.trustProductSid);
+  await acts.submitTrustProduct({ trustProductSid: product.trustProductSid, ...(input.statusCallbackUrl && { statusCallback: input.statusCallbackUrl }) });
+  const submittedAt = workflowNow().toISOString();
+
+  progress.enter('awaiting-approval');
+  await awaitReview(input, product.trustProductSid, displayName, progress);
+  const approvedAt = workflowNow().toISOString();
+
+  progress.enter('enabling-lookup');
+  for (const n of numbers) await acts.enableCallerNameLookup({ phoneNumberSid: n.phoneNumberSid });
+  const callerNameLookupEnabledAt = workflowNow().toISOString();
+
+  progress.enter('awaiting-propagation');
+  const wait = durationOf('propagationWait', input.propagationWait ?? TWILIO_DEFAULTS.propagationWait);
+  const propagatedBy = new Date(workflowNow().getTime() + wait).toISOString();
+  progress.status.nextCheckAt = propagatedBy;
+  progress.details(`Approved; carriers pick up "${displayName}" by ${propagatedBy}`);
+  await sleep(wait, { summary: `carriers pick up "${displayName}" by ${propagatedBy}` });
+  // Once more at the end: a create that was still in flight at the first sweep has landed by now.
+  if (sweep) await removeDuplicateCreates(product);
+
+  progress.enter('completed');
+  return {
+    provider: 'twilio',
+    numbers: numbers.map((n, i) => ({ ...n, trustProductAssignmentSid: product.numberAssignmentSids[i]! })),
+    displayName,
+    businessProfileSid: input.businessProfileSid,
+    trustProductSid: product.trustProductSid,
+    endUserSid: product.endUserSid,
+    businessProfileEntityAssignmentSid: product.profileEntitySid,
+    endUserEntityAssignmentSid: product.endUserEntitySid,
+    submittedAt,
+    approvedAt,
+    callerNameLookupEnabledAt,
+    propagatedBy,
+    completedAt: workflowNow().toISOString(),
+  };
+}
+
+interface NumberOnProfile {
+  phoneNumber: string;
+  phoneNumberSid: string;
+  businessProfileAssignmentSid: string;
+}
+
+/** Guide steps 1-3: find each number's PN SID, check the profile is approved, put the numbers on it. */
+async function putNumbersOnBusinessProfile(businessProfileSid: string, e164s: string[], progress: Progress): Promise<NumberOnProfile[]> {
+  const sids: string[] = [];
+  for (const e164 of e164s) {
+    const { phoneNumberSid } = await acts.resolveTwilioPhoneNumber({ e164 });
+    sids.push(phoneNumberSid);
+    progress.resource(`phoneNumberSid:${e164}`, phoneNumberSid);
+  }
+  const profile = await acts.getBusinessProfile({ businessProfileSid });
+  if (profile.status !== 'twilio-approved') {
+    throw ApplicationFailure.create({
+      type: FailureType.ProviderRefused,
+      message: `Business Profile ${businessProfileSid} ("${profile.friendlyName}") is ${profile.status}, not twilio-approved; CNAM needs an approved profile.`,
+      nonRetryable: true,
+    });
+  }
+  const numbers: NumberOnProfile[] = [];
+  for (const [i, phoneNumberSid] of sids.entries()) {
+    const { assignmentSid } = await acts.assignNumberToBusinessProfile({ businessProfileSid, phoneNumberSid });
+    numbers.push({ phoneNumber: e164s[i]!, phoneNumberSid, businessProfileAssignmentSid: assignmentSid });
+  }
+  return numbers;
+}
+
+/** Guide steps 4-8: the CNAM Trust Product with the profile, the cnam_information End User and the numbers on it. */
+async function prepareTrustProduct(input: TwilioProvisionInput, displayName: string, numbers: NumberOnProfile[], progress: Progress) {
+  const names = resourceNames(workflowInfo().workflowId);
+  const product = await acts.findOrCreateCnamTrustProduct({
+    friendlyName: names.trustProduct,
+    email: input.notificationEmail,
+    ...(input.statusCallbackUrl && { statusCallback: input.statusCallbackUrl }),
+  });
+  const trustProductSid = product.trustProductSid;
+  progress.status.recordId = trustProductSid;
+  progress.resource('trustProductSid', trustProductSid);
+
+  // Entity assignments are frozen once submitted: a rerun that finds the product under review skips them.
+  const editable = product.status === 'draft' || product.status === 'twilio-rejected';
+  const attach = async (objectSid: string) => (editable ? (await acts.assignToTrustProduct({ trustProductSid, objectSid })).assignmentSid : '');
+  const profileEntitySid = await attach(input.businessProfileSid);
+  const { endUserSid } = await acts.findOrCreateCnamEndUser({ friendlyName: names.endUser, displayName });
+  progress.resource('endUserSid', endUserSid);
+  const endUserEntitySid = await attach(endUserSid);
+  const numberAssignmentSids: string[] = [];
+  for (const n of numbers) {
+    const { assignmentSid } = await acts.assignNumberToTrustProduct({ trustProductSid, phoneNumberSid: n.phoneNumberSid });
+    numberAssignmentSids.push(assignmentSid);
+  }
+  return { trustProductSid, editable, profileEntitySid, endUserSid, endUserEntitySid, numberAssignmentSids };
+}
+
+/** Guide step 9: Twilio's own pre-check; submitting a non-compliant product would only be rejected later. */
+async function requireCompliant(trustProductSid: string): Promise<void> {
+  const evaluation = await acts.evaluateTrustProduct({ trustProductSid });
+  if (evaluation.status === 'compliant') return;
+  throw ApplicationFailure.create({
+    type: FailureType.EvaluationFailed,
+    message: `Twilio's evaluation of Trust Product ${trustProductSid} is ${evaluation.status}: ${evaluation.failures.join('; ')}`,
+    nonRetryable: true,
+    details: [evaluation],
+  });
+}
+
+/** Guide step 11: poll the Trust Product until twilio-approved; a status callback signal makes it look at once. */
+async function awaitReview(input: TwilioProvisionInput, trustProductSid: string, displayName: string, progress: Progress): Promise<void> {
+  progress.status.approval = 'pending';
+  const timeout = input.reviewTimeout ?? TWILIO_DEFAULTS.reviewTimeout;
+  await pollUntilDecided<true>(
+    progress,
+    {
+      timeout: ['reviewTimeout', timeout],
+      initialInterval: ['reviewPollInitial', input.reviewPollInitial ?? TWILIO_DEFAULTS.reviewPollInitial],
+      maxInterval: ['reviewPollMax', input.reviewPollMax ?? TWILIO_DEFAULTS.reviewPollMax],
+    },
+    async () => {
+      const current = await acts.getTrustProductStatus({ trustProductSid });
+      if (current.status === 'twilio-approved') return { decided: true, value: true };
+      if (current.status === 'twilio-rejected') {
+        progress.status.approval = 'rejected';
+        const reasons = current.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no reason given';
+        throw ApplicationFailure.create({
+          type: FailureType.CnamRejected,
+          message: `Twilio rejected CNAM Trust Product ${trustProductSid} ("${displayName}"): ${reasons}`,
+          nonRetryable: true,
+          details: [current],
+        });
+      }
+      return { decided: false };
+    },
+    {
+      describeWait: (at) => `waiting for Twilio's review of Trust Product ${trustProductSid}, next check ${at.toISOString()}`,
+      timedOut: `Twilio did not decide on Trust Product ${trustProductSid} within ${String(timeout)}; it stays submitted, start again to keep waiting.`,
+    },
+  );
+  progress.status.approval = 'approved';
+}
+
+/**
+ * A create whose response was lost, or that Twilio carried out after our client had given up, can
+ * land beside the one a retry made: a second Trust Product or End User under this provisioning's
+ * names. Keep the ones in use and delete the rest (only drafts and unattached End Users go).
+ */
+async function removeDuplicateCreates(product: { trustProductSid: string; endUserSid: string }): Promise<void> {
+  const names = resourceNames(workflowInfo().workflowId);
+  const { trustProducts } = await acts.listCnamTrustProducts({ friendlyName: names.trustProduct });
+  for (const tp of trustProducts) {
+    if (tp.sid === product.trustProductSid) continue;
+    const outcome = await acts.deleteDuplicateTrustProduct({ trustProductSid: tp.sid });
+    log.info('Duplicate Trust Product', { trustProductSid: tp.sid, ...outcome });
+  }
+  const { endUsers } = await acts.listCnamEndUsers({ friendlyName: names.endUser });
+  for (const eu of endUsers) {
+    if (eu.sid === product.endUserSid) continue;
+    const outcome = await acts.deleteDuplicateEndUser({ endUserSid: eu.sid });
+    log.info('Duplicate End User', { endUserSid: eu.sid, ...outcome });
+  }
+}
+
+/** Deterministic names: what a crashed attempt created is found again by the next one. */
+function resourceNames(workflowId: string) {
+  return { trustProduct: `${workflowId} CNAM`, endUser: `${workflowId} cnam_information` };
+}
