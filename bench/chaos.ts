@@ -86,7 +86,10 @@ class WorkerProcess {
 
   /** Starts a worker and resolves once it says it is polling. */
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [CLI, 'worker'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'worker'], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.#child = child;
     const log = createWriteStream(this.logFile, { flags: 'a' });
     child.stdout?.pipe(log);
@@ -97,7 +100,9 @@ class WorkerProcess {
         seen = (seen + chunk.toString()).slice(-2000);
         if (seen.includes('"worker started"')) done();
       });
-      child.once('exit', (code, signal) => fail(new Error(`worker exited (${code ?? signal}) before it started; see ${this.logFile}`)));
+      child.once('exit', (code, signal) =>
+        fail(new Error(`worker exited (${code ?? signal}) before it started; see ${this.logFile}`)),
+      );
     });
   }
 
@@ -133,9 +138,13 @@ function countDuplicates(flowroute: RunningFlowrouteSandbox, twilio: RunningTwil
     flowrouteRecordsPerValue: extra(flowroute.snapshot().records.map((r) => r.value.toUpperCase())),
     trustProductsPerProvisioning: extra([...s.trustProducts.values()].map((tp) => tp.friendlyName)),
     endUsersPerProvisioning: extra([...s.endUsers.values()].map((eu) => eu.friendlyName)),
-    entityAssignmentsPerProduct: extra([...s.entityAssignments.values()].map((a) => `${a.trustProductSid}/${a.objectSid}`)),
+    entityAssignmentsPerProduct: extra(
+      [...s.entityAssignments.values()].map((a) => `${a.trustProductSid}/${a.objectSid}`),
+    ),
     productAssignmentsPerNumber: extra([...s.trustProductAssignments.values()].map((a) => a.channelEndpointSid)),
-    profileAssignmentsPerNumber: extra([...s.customerProfileAssignments.values()].map((a) => `${a.parentSid}/${a.channelEndpointSid}`)),
+    profileAssignmentsPerNumber: extra(
+      [...s.customerProfileAssignments.values()].map((a) => `${a.parentSid}/${a.channelEndpointSid}`),
+    ),
   };
 }
 
@@ -158,7 +167,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       decisionDelayMs: 4_000,
     }),
   ]);
-  const serverOptions = { port, uiPort: null, dbFilename: join(dir, 'temporal.db'), searchAttributes: devServerSearchAttributeFlags(), readyTimeoutMs: 120_000 };
+  const serverOptions = {
+    port,
+    uiPort: null,
+    dbFilename: join(dir, 'temporal.db'),
+    searchAttributes: devServerSearchAttributeFlags(),
+    readyTimeoutMs: 120_000,
+  };
   let server: RunningDevServer = await startDevServer(serverOptions);
   let serverRestarts = 0;
   const taskQueue = `chaos-${process.pid}-${Date.now()}`;
@@ -184,28 +199,41 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       flowroute.injectFault({ path: '/v2/', ...fault });
       twilio.injectFault({ ...fault });
     }
-    log(`dev server ${server.address}, sandboxes ${flowroute.url} ${twilio.url}, faults on ${Math.round(options.faultRate * 100)}% of provider requests`);
+    log(
+      `dev server ${server.address}, sandboxes ${flowroute.url} ${twilio.url}, faults on ${Math.round(options.faultRate * 100)}% of provider requests`,
+    );
     await worker.start();
 
     const fast = { associationWait: '10s' } as const;
     const ids = await Promise.all([
-      ...flowrouteNumbers.map(async (d, i) =>
-        (await startProvision(client, taskQueue, { provider: 'flowroute', number: `+${d}`, displayName: `CHAOS F ${tag(i)}`, approvalPollInitial: '2s', approvalPollMax: '5s', ...fast })).workflowId,
+      ...flowrouteNumbers.map(
+        async (d, i) =>
+          (
+            await startProvision(client, taskQueue, {
+              provider: 'flowroute',
+              number: `+${d}`,
+              displayName: `CHAOS F ${tag(i)}`,
+              approvalPollInitial: '2s',
+              approvalPollMax: '5s',
+              ...fast,
+            })
+          ).workflowId,
       ),
-      ...twilioNumbers.map(async (d, i) =>
-        (
-          await startProvision(client, taskQueue, {
-            provider: 'twilio',
-            phoneNumber: `+${d}`,
-            businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
-            displayName: `CHAOS T ${tag(i)}`,
-            notificationEmail: 'ops@example.com',
-            reviewPollInitial: '2s',
-            reviewPollMax: '5s',
-            // Long enough that every slow write has landed before the last duplicate sweep.
-            propagationWait: '10s',
-          })
-        ).workflowId,
+      ...twilioNumbers.map(
+        async (d, i) =>
+          (
+            await startProvision(client, taskQueue, {
+              provider: 'twilio',
+              phoneNumber: `+${d}`,
+              businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
+              displayName: `CHAOS T ${tag(i)}`,
+              notificationEmail: 'ops@example.com',
+              reviewPollInitial: '2s',
+              reviewPollMax: '5s',
+              // Long enough that every slow write has landed before the last duplicate sweep.
+              propagationWait: '10s',
+            })
+          ).workflowId,
       ),
     ]);
     log(`started ${ids.length} provisionings on ${taskQueue}`);
@@ -241,10 +269,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           open.delete(id);
           outcomes.set(id, status.name);
           if (status.name !== 'COMPLETED') {
-            const failure = await client.workflow.getHandle(id).result().then(() => '', (e: unknown) => {
-              const cause = e instanceof Error ? e.cause : undefined;
-              return cause instanceof Error ? cause.message : String(e);
-            });
+            const failure = await client.workflow
+              .getHandle(id)
+              .result()
+              .then(
+                () => '',
+                (e: unknown) => {
+                  const cause = e instanceof Error ? e.cause : undefined;
+                  return cause instanceof Error ? cause.message : String(e);
+                },
+              );
             outcomes.set(id, `${status.name}: ${failure}`);
           }
         } catch {
@@ -258,7 +292,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const completed = [...outcomes.values()].filter((o) => o === 'COMPLETED').length;
     const failures = [...outcomes.entries()].filter(([, o]) => o !== 'COMPLETED').map(([id, o]) => `${id} ${o}`);
     await worker.stop();
-    const logLines = readFileSync(join(dir, 'worker.log'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const logLines = readFileSync(join(dir, 'worker.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const parsed = logLines.map((l) => {
       try {
         return JSON.parse(l) as { sdkComponent?: string };
@@ -274,7 +310,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       stuck: open.size,
       duplicateResources: Object.values(duplicates).reduce((a, b) => a + b, 0),
       duplicates,
-      duplicatesRemoved: (twilio.state.writeCounts['DELETE /v1/TrustProducts/:sid'] ?? 0) + (twilio.state.writeCounts['DELETE /v1/EndUsers/:sid'] ?? 0),
+      duplicatesRemoved:
+        (twilio.state.writeCounts['DELETE /v1/TrustProducts/:sid'] ?? 0) +
+        (twilio.state.writeCounts['DELETE /v1/EndUsers/:sid'] ?? 0),
       workerKills: worker.kills,
       serverRestarts,
       faultsFired,

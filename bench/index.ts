@@ -11,7 +11,8 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
   async startup(args) {
     const { values } = parseArgs({ args, options: { runs: { type: 'string', default: '15' } } });
     const runs = Number(values.runs);
-    if (!Number.isInteger(runs) || runs < 10) throw new Error('--runs must be a whole number, at least 10 (the figures are medians)');
+    if (!Number.isInteger(runs) || runs < 10)
+      throw new Error('--runs must be a whole number, at least 10 (the figures are medians)');
     return runStartup({ runs, log: (line) => console.log(`[startup] ${line}`) });
   },
   /** Provisionings under network faults, worker kills and a server restart; counts duplicates. */

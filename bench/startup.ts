@@ -55,17 +55,26 @@ function median(values: number[]): number {
 }
 
 /** Median wall time of `node args`, after one unmeasured warm-up run; checks the exit code each time. */
-function timeRuns(label: string, args: string[], expectedCode: number, env: NodeJS.ProcessEnv, options: StartupOptions): number {
+function timeRuns(
+  label: string,
+  args: string[],
+  expectedCode: number,
+  env: NodeJS.ProcessEnv,
+  options: StartupOptions,
+): number {
   const times: number[] = [];
   for (let i = 0; i <= options.runs; i++) {
     const started = process.hrtime.bigint();
     const run = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (run.status !== expectedCode) throw new Error(`${label}: exit ${run.status}, expected ${expectedCode}\n${run.stderr}`);
+    if (run.status !== expectedCode)
+      throw new Error(`${label}: exit ${run.status}, expected ${expectedCode}\n${run.stderr}`);
     if (i > 0) times.push(ms);
   }
   const result = Math.round(median(times));
-  options.log(`${label}: median ${result} ms over ${options.runs} runs (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`);
+  options.log(
+    `${label}: median ${result} ms over ${options.runs} runs (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`,
+  );
   return result;
 }
 
@@ -78,9 +87,21 @@ export async function runStartup(options: StartupOptions): Promise<StartupReport
       runs: options.runs,
       nodeBaselineMs: timeRuns('node -e 0', ['-e', '0'], 0, env, options),
       helpMs: timeRuns('cnam --help', [CNAM, '--help'], 0, env, options),
-      validateNameMs: timeRuns('cnam validate-name "Pacific Dental"', [CNAM, 'validate-name', 'Pacific Dental'], 0, env, options),
+      validateNameMs: timeRuns(
+        'cnam validate-name "Pacific Dental"',
+        [CNAM, 'validate-name', 'Pacific Dental'],
+        0,
+        env,
+        options,
+      ),
       // Exit 1: the dev server answered that no such workflow exists.
-      statusMs: timeRuns('cnam status cnam-flowroute-12065550100', [CNAM, 'status', 'cnam-flowroute-12065550100'], 1, env, options),
+      statusMs: timeRuns(
+        'cnam status cnam-flowroute-12065550100',
+        [CNAM, 'status', 'cnam-flowroute-12065550100'],
+        1,
+        env,
+        options,
+      ),
     };
   } finally {
     await server.stop();

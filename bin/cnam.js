@@ -32,7 +32,9 @@ async function loadCli() {
   const hasSource = mtime(source) !== null;
   if (builtAt !== null && !(hasSource && newerThan(join(root, 'src'), builtAt))) return require(compiled);
   if (!hasSource) {
-    process.stderr.write('cnam: the compiled CLI (dist/) is missing: run `npm run build` in the cnam-orchestrator folder.\n');
+    process.stderr.write(
+      'cnam: the compiled CLI (dist/) is missing: run `npm run build` in the cnam-orchestrator folder.\n',
+    );
     process.exit(2);
   }
   // Both hooks: the CLI loads its heavier commands with `await import()`, which only tsx's ESM hook resolves.

@@ -9,9 +9,10 @@ import { resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
-import { FlowrouteClient } from '../src/providers/flowroute';
-import { createTwilioClient } from '../src/providers/twilio';
-import { startProvision, type ProvisionStart } from '../src/app/start';
+import { FlowrouteClient } from '../src/providers/flowroute/client';
+import { createTwilioClient } from '../src/providers/twilio/client';
+import type { ProvisionStart } from '../src/app/schemas';
+import { startProvision } from '../src/app/start';
 import { startSandboxes } from './sandbox/start';
 import { temporalCliPath } from './temporal/binaries';
 import { createTimeSkippingEnv, workflowBundle } from '../test/helpers/temporal';
@@ -19,22 +20,43 @@ import { createTimeSkippingEnv, workflowBundle } from '../test/helpers/temporal'
 async function main(): Promise<void> {
   const label = process.argv[2];
   if (!label || !/^[a-z0-9-]+$/.test(label)) {
-    console.error('usage: npx tsx dev/record-histories.ts <label>   (e.g. v3; the files are <provider>-completed-<label>.json)');
+    console.error(
+      'usage: npx tsx dev/record-histories.ts <label>   (e.g. v3; the files are <provider>-completed-<label>.json)',
+    );
     process.exit(2);
   }
   const [env, bundle] = await Promise.all([createTimeSkippingEnv(), workflowBundle()]);
   const sandboxes = await startSandboxes({ flowrouteApprovalDelayMs: 0, twilioDecisionDelayMs: 0 });
   const e = sandboxes.workerEnv;
-  const activities = createActivities({
-    flowroute: new FlowrouteClient({ baseUrl: e.FLOWROUTE_BASE_URL!, accessKey: e.FLOWROUTE_ACCESS_KEY!, secretKey: e.FLOWROUTE_SECRET_KEY! }),
-    twilio: createTwilioClient({ accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, baseUrl: e.TWILIO_BASE_URL! }),
+  const activities = await createActivities({
+    flowroute: new FlowrouteClient({
+      baseUrl: e.FLOWROUTE_BASE_URL!,
+      accessKey: e.FLOWROUTE_ACCESS_KEY!,
+      secretKey: e.FLOWROUTE_SECRET_KEY!,
+    }),
+    twilio: createTwilioClient({
+      accountSid: e.TWILIO_ACCOUNT_SID!,
+      authToken: e.TWILIO_AUTH_TOKEN!,
+      baseUrl: e.TWILIO_BASE_URL!,
+    }),
   });
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'record',
+    workflowBundle: bundle,
+    activities,
+  });
   const runs: [string, ProvisionStart][] = [
     [`flowroute-completed-${label}.json`, { provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law' }],
     [
       `twilio-completed-${label}.json`,
-      { provider: 'twilio', phoneNumber: '+12065550101', businessProfileSid: sandboxes.twilio.defaultBusinessProfileSid, displayName: 'ACME PLUMBING', notificationEmail: 'ops@example.com' },
+      {
+        provider: 'twilio',
+        phoneNumber: '+12065550101',
+        businessProfileSid: sandboxes.twilio.defaultBusinessProfileSid,
+        displayName: 'ACME PLUMBING',
+        notificationEmail: 'ops@example.com',
+      },
     ],
   ];
   await worker.runUntil(async () => {
@@ -43,7 +65,11 @@ async function main(): Promise<void> {
       const handle = env.client.workflow.getHandle(workflowId);
       await handle.result();
       // The Temporal CLI writes the JSON form that replay reads (the SDK's own serialiser trips over duplicate protobufjs copies).
-      const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', env.address, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
+      const json = execFileSync(
+        temporalCliPath(),
+        ['workflow', 'show', '--address', env.address, '--workflow-id', workflowId, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
       writeFileSync(resolve(__dirname, '..', 'test', 'histories', file), json);
       console.log(`recorded ${file}`);
     }

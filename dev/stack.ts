@@ -7,11 +7,14 @@ import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, webUiLink } from '../src/config/constants';
-import { loadProvidersEnv } from '../src/config/env';
 import { createLogger, installTemporalLogging } from '../src/logging';
 import { startSandboxes } from './sandbox/start';
 import { startDevServer } from './temporal/dev-server';
-import { devServerSearchAttributeFlags, missingSearchAttributes, registerSearchAttributes } from '../src/temporal/search-attributes';
+import {
+  devServerSearchAttributeFlags,
+  missingSearchAttributes,
+  registerSearchAttributes,
+} from '../src/temporal/search-attributes';
 import { buildActivityDeps, createCnamWorker } from '../src/worker';
 import { main as cnam } from '../src/cli/main';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +40,12 @@ async function dev(opts: DevOptions): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   say(`Starting Temporal dev server on 127.0.0.1:${opts.temporalPort} (state in ${opts.db}) ...`);
-  const server = await startDevServer({ port: opts.temporalPort, uiPort: opts.uiPort, dbFilename: opts.db, searchAttributes: devServerSearchAttributeFlags() });
+  const server = await startDevServer({
+    port: opts.temporalPort,
+    uiPort: opts.uiPort,
+    dbFilename: opts.db,
+    searchAttributes: devServerSearchAttributeFlags(),
+  });
   const sandboxes = await startSandboxes({
     flowroutePort: opts.flowroutePort,
     twilioPort: opts.twilioPort,
@@ -49,7 +57,7 @@ async function dev(opts: DevOptions): Promise<number> {
     connection,
     namespace: DEFAULT_NAMESPACE,
     taskQueue: DEFAULT_TASK_QUEUE,
-    deps: buildActivityDeps(loadProvidersEnv(sandboxes.workerEnv)),
+    deps: await buildActivityDeps(sandboxes.workerEnv),
   });
   const running = worker.run();
 
@@ -77,11 +85,17 @@ async function dev(opts: DevOptions): Promise<number> {
   if (server.uiUrl) process.env.TEMPORAL_UI_URL = server.uiUrl;
   say('');
   say(`Temporal Web UI:    ${server.uiUrl}`);
-  say(`Flowroute sandbox:  ${sandboxes.flowroute.url} (records are approved ${opts.approvalDelay / 1000}s after creation)`);
-  say(`Twilio sandbox:     ${sandboxes.twilio.url} (approved Business Profile ${sandboxes.twilio.defaultBusinessProfileSid}; reviews decide ${opts.approvalDelay / 1000}s after submission)`);
+  say(
+    `Flowroute sandbox:  ${sandboxes.flowroute.url} (records are approved ${opts.approvalDelay / 1000}s after creation)`,
+  );
+  say(
+    `Twilio sandbox:     ${sandboxes.twilio.url} (approved Business Profile ${sandboxes.twilio.defaultBusinessProfileSid}; reviews decide ${opts.approvalDelay / 1000}s after submission)`,
+  );
   say(`HTTP API:           ${api.url}  (Authorization: Bearer ${apiToken}; OpenAPI at ${api.url}/openapi.json)`);
   say(`Twilio callbacks:   ${webhookUrl} (set as each Trust Product's status callback)`);
-  say(`Worker:             task queue ${DEFAULT_TASK_QUEUE}, providers: flowroute and twilio (sandboxes); JSON logs in ${logFile}`);
+  say(
+    `Worker:             task queue ${DEFAULT_TASK_QUEUE}, providers: flowroute and twilio (sandboxes); JSON logs in ${logFile}`,
+  );
   say('');
 
   let exitCode = 0;
@@ -89,12 +103,44 @@ async function dev(opts: DevOptions): Promise<number> {
     const runs: { title: string; args: string[]; workflowId: string }[] = [
       {
         title: 'Flowroute (--association-wait 10s stands in for the 5-7 business days real runs wait out)',
-        args: ['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--wait', '--poll-initial', '2s', '--poll-max', '5s', '--association-wait', '10s'],
+        args: [
+          'provision',
+          'flowroute',
+          '--number',
+          '+12065550100',
+          '--name',
+          'Bob Law',
+          '--wait',
+          '--poll-initial',
+          '2s',
+          '--poll-max',
+          '5s',
+          '--association-wait',
+          '10s',
+        ],
         workflowId: 'cnam-flowroute-12065550100',
       },
       {
         title: 'Twilio Trust Hub (--propagation-wait 10s stands in for the 48-72 h carriers take)',
-        args: ['provision', 'twilio', '--number', '+12065550101', '--business-profile', sandboxes.twilio.defaultBusinessProfileSid, '--name', 'ACME PLUMBING', '--email', 'ops@example.com', '--wait', '--poll-initial', '2s', '--poll-max', '5s', '--propagation-wait', '10s'],
+        args: [
+          'provision',
+          'twilio',
+          '--number',
+          '+12065550101',
+          '--business-profile',
+          sandboxes.twilio.defaultBusinessProfileSid,
+          '--name',
+          'ACME PLUMBING',
+          '--email',
+          'ops@example.com',
+          '--wait',
+          '--poll-initial',
+          '2s',
+          '--poll-max',
+          '5s',
+          '--propagation-wait',
+          '10s',
+        ],
         workflowId: 'cnam-twilio-12065550101',
       },
     ];
@@ -112,7 +158,9 @@ async function dev(opts: DevOptions): Promise<number> {
     say('In another shell, with the same environment:');
     say(`  export TEMPORAL_ADDRESS=${server.address}`);
     say('  npx cnam provision flowroute --number +12065550102 --name "Pacific Dental" --wait --association-wait 30s');
-    say(`  npx cnam provision twilio --number +12065550102 --business-profile ${sandboxes.twilio.defaultBusinessProfileSid} --name "PACIFIC DENTAL" --email ops@example.com --wait --propagation-wait 30s`);
+    say(
+      `  npx cnam provision twilio --number +12065550102 --business-profile ${sandboxes.twilio.defaultBusinessProfileSid} --name "PACIFIC DENTAL" --email ops@example.com --wait --propagation-wait 30s`,
+    );
     say('  npx cnam status cnam-flowroute-12065550102');
     say(`  curl -H "Authorization: Bearer ${apiToken}" ${api.url}/v1/provisions`);
     say('Ctrl-C to stop everything.');

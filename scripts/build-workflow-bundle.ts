@@ -11,7 +11,9 @@ const DIST = resolve(__dirname, '..', 'dist');
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(resolve(DIST, 'workflows')), logger: new DefaultLogger('WARN') });
+  // The compiled worker's own entry writer: the registry's workflows, as the compiled code resolves them.
+  const { writeWorkflowEntry } = require(resolve(DIST, 'worker')) as typeof import('../src/worker');
+  const { code } = await bundleWorkflowCode({ workflowsPath: writeWorkflowEntry(), logger: new DefaultLogger('WARN') });
   const codePath = resolve(DIST, 'workflow-bundle.js');
   await writeFile(codePath, code);
   console.log(`Workflow bundle written to ${codePath} (${Math.round(code.length / 1024)} KiB)`);

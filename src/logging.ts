@@ -23,7 +23,8 @@ export function installTemporalLogging(logger: Logger): void {
   const level = (process.env.TEMPORAL_LOG_LEVEL ?? 'INFO') as LogLevel;
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {
-      const method = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      const method =
+        entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       logger[method]({ ...entry.meta }, entry.message);
     }),
     // The native core otherwise prints its own coloured text (e.g. during a Temporal outage): forward it as JSON too.

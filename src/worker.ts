@@ -2,35 +2,46 @@
  * The worker: builds provider clients once from validated environment variables and runs the
  * provisioning workflows and activities. Run with `npm run worker` (or `cnam worker`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker, type NativeConnection, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  Worker,
+  type NativeConnection,
+  type WorkflowBundleOption,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
-import { ConfigError, loadProvidersEnv, loadTemporalEnv, type ProvidersEnv } from './config/env';
+import { ConfigError, loadProvidersEnv, loadTemporalEnv } from './config/env';
 import { createLogger, installTemporalLogging } from './logging';
-import { FlowrouteClient } from './providers/flowroute';
-import { createTwilioClient } from './providers/twilio';
+import { PROVIDERS } from './providers';
 import { connectClient, connectWorker } from './temporal/connection';
 import { missingSearchAttributes } from './temporal/search-attributes';
 
-/** Provider clients from the environment; a provider without credentials is null. */
-export function buildActivityDeps(env: ProvidersEnv): ActivityDeps {
-  const flowroute =
-    env.FLOWROUTE_ACCESS_KEY && env.FLOWROUTE_SECRET_KEY
-      ? new FlowrouteClient({ baseUrl: env.FLOWROUTE_BASE_URL, accessKey: env.FLOWROUTE_ACCESS_KEY, secretKey: env.FLOWROUTE_SECRET_KEY, timeoutMs: env.CNAM_PROVIDER_TIMEOUT_MS })
-      : null;
-  const twilio =
-    env.TWILIO_ACCOUNT_SID && (env.TWILIO_AUTH_TOKEN || env.TWILIO_API_KEY_SID)
-      ? createTwilioClient({
-          accountSid: env.TWILIO_ACCOUNT_SID,
-          timeoutMs: env.CNAM_PROVIDER_TIMEOUT_MS,
-          ...(env.TWILIO_API_KEY_SID && env.TWILIO_API_KEY_SECRET
-            ? { apiKeySid: env.TWILIO_API_KEY_SID, apiKeySecret: env.TWILIO_API_KEY_SECRET }
-            : { authToken: env.TWILIO_AUTH_TOKEN }),
-          ...(env.TWILIO_BASE_URL && { baseUrl: env.TWILIO_BASE_URL }),
-        })
-      : null;
-  return { flowroute, twilio };
+/** Provider clients from the environment (the worker's own, or e.g. the emulators'); a provider without credentials is null. */
+export async function buildActivityDeps(env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps> {
+  const { CNAM_PROVIDER_TIMEOUT_MS } = loadProvidersEnv(env);
+  const deps: ActivityDeps = {};
+  for (const provider of PROVIDERS) {
+    deps[provider.id] = (await provider.loadRuntime()).clientFromEnv(env, { timeoutMs: CNAM_PROVIDER_TIMEOUT_MS });
+  }
+  return deps;
+}
+
+/**
+ * The workflow bundle's entry, written from the registry: every provider's workflow, exported under
+ * its workflow type (a function whose name differs from the registered type fails the bundle). Written
+ * inside the project's node_modules, where the bundler finds @temporalio/workflow from it.
+ */
+export function writeWorkflowEntry(): string {
+  const cache = join(__dirname, '..', 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'cnam-workflows-'));
+  const file = join(dir, 'workflows.ts');
+  const lines = PROVIDERS.map(
+    (p) => `export { ${p.workflowType} } from ${JSON.stringify(p.workflowModulePath.replace(/\.(ts|js)$/, ''))};`,
+  );
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }
 
 export interface CnamWorkerOptions {
@@ -46,18 +57,20 @@ export interface CnamWorkerOptions {
 const PREBUILT_WORKFLOW_BUNDLE = join(__dirname, 'workflow-bundle.js');
 
 /** The given bundle, else the build's prebuilt one, else bundle at start (running from src through tsx). */
-function workflowCode(given: WorkflowBundleOption | undefined): { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } {
+function workflowCode(
+  given: WorkflowBundleOption | undefined,
+): { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } {
   if (given) return { workflowBundle: given };
   if (existsSync(PREBUILT_WORKFLOW_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_WORKFLOW_BUNDLE } };
-  return { workflowsPath: require.resolve('./workflows') };
+  return { workflowsPath: writeWorkflowEntry() };
 }
 
-export function createCnamWorker(options: CnamWorkerOptions): Promise<Worker> {
+export async function createCnamWorker(options: CnamWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.deps),
+    activities: await createActivities(options.deps),
     ...workflowCode(options.workflowBundle),
   });
 }
@@ -68,7 +81,9 @@ async function requireSearchAttributes(namespace: string): Promise<void> {
   try {
     const missing = await missingSearchAttributes(connection, namespace);
     if (missing.length > 0) {
-      throw new ConfigError(`Search attributes ${missing.join(', ')} are not registered in namespace ${namespace}: run \`cnam setup\` once.`);
+      throw new ConfigError(
+        `Search attributes ${missing.join(', ')} are not registered in namespace ${namespace}: run \`cnam setup\` once.`,
+      );
     }
   } finally {
     await connection.close();
@@ -78,9 +93,10 @@ async function requireSearchAttributes(namespace: string): Promise<void> {
 export async function runWorkerFromEnv(): Promise<void> {
   const logger = createLogger('cnam-worker');
   const temporalEnv = loadTemporalEnv();
-  const providersEnv = loadProvidersEnv();
-  const deps = buildActivityDeps(providersEnv);
-  const configured = Object.entries(deps).filter(([, client]) => client !== null).map(([name]) => name);
+  const deps = await buildActivityDeps();
+  const configured = Object.entries(deps)
+    .filter(([, client]) => client !== null)
+    .map(([name]) => name);
   if (configured.length === 0) {
     throw new ConfigError(
       'No provider credentials: set FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY and/or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (or run `npm run sandbox` and use the values it prints).',
@@ -91,8 +107,21 @@ export async function runWorkerFromEnv(): Promise<void> {
   const { connection, target } = await connectWorker();
   try {
     await requireSearchAttributes(target.namespace);
-    const worker = await createCnamWorker({ connection, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, deps });
-    logger.info({ address: target.address, namespace: target.namespace, taskQueue: temporalEnv.CNAM_TASK_QUEUE, providers: configured }, 'worker started');
+    const worker = await createCnamWorker({
+      connection,
+      namespace: target.namespace,
+      taskQueue: temporalEnv.CNAM_TASK_QUEUE,
+      deps,
+    });
+    logger.info(
+      {
+        address: target.address,
+        namespace: target.namespace,
+        taskQueue: temporalEnv.CNAM_TASK_QUEUE,
+        providers: configured,
+      },
+      'worker started',
+    );
     await worker.run();
   } finally {
     await connection.close();

@@ -1,31 +1,54 @@
 /**
  * `npm run sandbox`: runs both provider emulators and prints the worker environment for them.
- * Dev tooling, not part of the `cnam` CLI.
+ * Dev tooling, not part of the `cnam` CLI, so it depends on nothing under src/.
  */
 import { Command, CommanderError } from 'commander';
-import { durationMs } from '../../src/core/duration';
-import { CliError, ExitCode, printJson, say } from '../../src/cli/output';
+import ms, { type StringValue } from 'ms';
+
+/** Exit codes as the `cnam` CLI uses them: 2 for a usage error, 1 for anything unexpected (a port already in use). */
+const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
+
+/** A problem reported as one sentence, without a stack, with its exit code. */
+class UsageError extends Error {
+  readonly exitCode = ExitCode.Usage;
+}
+
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+const printJson = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`"${value}" is not a port number.`, ExitCode.Usage);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`"${value}" is not a port number.`);
   return n;
 }
 
+/** Milliseconds from `ms` (the parser Temporal uses for duration strings); 0 is a valid delay here ("decide at once"). */
 function delayMs(value: string): number {
-  // The project's one duration parser; 0 is a valid delay here ("decide at once").
-  const ms = durationMs(value);
-  if (ms === null || ms < 0) throw new CliError(`"${value}" is not a duration; use e.g. 0, 500ms, 10s or 2m.`, ExitCode.Usage);
-  return ms;
+  let n: number | undefined;
+  try {
+    n = ms(value.trim() as StringValue);
+  } catch {
+    // ms throws on an empty or over-long string; neither is a duration.
+  }
+  if (n === undefined || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`"${value}" is not a duration; use e.g. 0, 500ms, 10s or 2m.`);
+  return n;
 }
 
 export function sandboxCommand(): Command {
   return new Command('npm run sandbox --')
-    .description('Run local emulators of the provider APIs (Flowroute v2, Twilio Trust Hub) for demos and tests; no credentials needed')
+    .description(
+      'Run local emulators of the provider APIs (Flowroute v2, Twilio Trust Hub) for demos and tests; no credentials needed',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--flowroute-port <port>', 'Flowroute sandbox port (0 = any free port)', port, 8181)
     .option('--twilio-port <port>', 'Twilio sandbox port (0 = any free port)', port, 8182)
-    .option('--approval-delay <duration>', 'how long the providers take to review a new record / Trust Product', delayMs, 10_000)
+    .option(
+      '--approval-delay <duration>',
+      'how long the providers take to review a new record / Trust Product',
+      delayMs,
+      10_000,
+    )
     .option('--manual-review', 'never decide on its own: approve or reject through the admin surface')
     .option('--json', 'print the URLs and worker environment as JSON')
     .addHelpText(
@@ -56,33 +79,51 @@ Faults match "method" and a "path" prefix, fire "count" times (default 1) or at 
 Example:
   npm run sandbox -- --approval-delay 30s`,
     )
-    .action(async (opts: { host: string; flowroutePort: number; twilioPort: number; approvalDelay: number; manualReview?: boolean; json?: boolean }) => {
-      // Imported when run: the emulators bring hono, which the other commands never need.
-      const { startSandboxes } = await import('./start');
-      const sandboxes = await startSandboxes({
-        host: opts.host,
-        flowroutePort: opts.flowroutePort,
-        twilioPort: opts.twilioPort,
-        flowrouteApprovalDelayMs: opts.approvalDelay,
-        twilioDecisionDelayMs: opts.approvalDelay,
-        autoReview: !opts.manualReview,
-      });
-      if (opts.json) {
-        printJson({ flowroute: sandboxes.flowroute.url, twilio: sandboxes.twilio.url, businessProfileSid: sandboxes.twilio.defaultBusinessProfileSid, workerEnv: sandboxes.workerEnv });
-      } else {
-        say(`Flowroute sandbox: ${sandboxes.flowroute.url}  (numbers on the account: ${sandboxes.flowroute.snapshot().config.numbers.join(', ')})`);
-        say(`Twilio sandbox:    ${sandboxes.twilio.url}  (approved Business Profile: ${sandboxes.twilio.defaultBusinessProfileSid})`);
-        say('Point a worker at them with:');
-        for (const [k, v] of Object.entries(sandboxes.workerEnv)) say(`  export ${k}=${v}`);
-        say('Ctrl-C to stop.');
-      }
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await sandboxes.close();
-    });
+    .action(
+      async (opts: {
+        host: string;
+        flowroutePort: number;
+        twilioPort: number;
+        approvalDelay: number;
+        manualReview?: boolean;
+        json?: boolean;
+      }) => {
+        // Imported when run: the emulators bring hono, which the other commands never need.
+        const { startSandboxes } = await import('./start');
+        const sandboxes = await startSandboxes({
+          host: opts.host,
+          flowroutePort: opts.flowroutePort,
+          twilioPort: opts.twilioPort,
+          flowrouteApprovalDelayMs: opts.approvalDelay,
+          twilioDecisionDelayMs: opts.approvalDelay,
+          autoReview: !opts.manualReview,
+        });
+        if (opts.json) {
+          printJson({
+            flowroute: sandboxes.flowroute.url,
+            twilio: sandboxes.twilio.url,
+            businessProfileSid: sandboxes.twilio.defaultBusinessProfileSid,
+            workerEnv: sandboxes.workerEnv,
+          });
+        } else {
+          say(
+            `Flowroute sandbox: ${sandboxes.flowroute.url}  (numbers on the account: ${sandboxes.flowroute.snapshot().config.numbers.join(', ')})`,
+          );
+          say(
+            `Twilio sandbox:    ${sandboxes.twilio.url}  (approved Business Profile: ${sandboxes.twilio.defaultBusinessProfileSid})`,
+          );
+          say('Point a worker at them with:');
+          for (const [k, v] of Object.entries(sandboxes.workerEnv)) say(`  export ${k}=${v}`);
+          say('Ctrl-C to stop.');
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await sandboxes.close();
+      },
+    );
 }
 
 if (require.main === module) {
@@ -90,8 +131,8 @@ if (require.main === module) {
     .exitOverride()
     .parseAsync(process.argv)
     .catch((err: unknown) => {
-      if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : ExitCode.Usage);
+      if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage);
       console.error(err instanceof Error ? err.message : err);
-      process.exit(err instanceof CliError ? err.exitCode : 1);
+      process.exit(err instanceof UsageError ? err.exitCode : ExitCode.Failed);
     });
 }

@@ -46,5 +46,10 @@ export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The time-skipping test server. */
 export function temporalTestServerPath(env: NodeJS.ProcessEnv = process.env): string {
-  return resolveBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH', 'The Temporal time-skipping test server', env);
+  return resolveBinary(
+    'temporal-test-server',
+    'TEMPORAL_TEST_SERVER_PATH',
+    'The Temporal time-skipping test server',
+    env,
+  );
 }

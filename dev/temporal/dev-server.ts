@@ -30,7 +30,20 @@ export interface RunningDevServer {
 
 export async function startDevServer(options: DevServerOptions): Promise<RunningDevServer> {
   const ip = options.ip ?? '127.0.0.1';
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--log-level', 'warn', '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(options.port),
+    '--log-level',
+    'warn',
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=OFF',
+  ];
   if (options.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   if (options.dbFilename) {
@@ -57,7 +70,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with code ${child.exitCode}:\n${stderr}`);
+    if (child.exitCode !== null)
+      throw new Error(`temporal server start-dev exited with code ${child.exitCode}:\n${stderr}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       // The namespace, not just the frontend: starts fail until 'default' is registered.
@@ -67,7 +81,9 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     } catch {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`temporal server start-dev did not answer at ${address} within ${options.readyTimeoutMs ?? 60_000} ms:\n${stderr}`);
+        throw new Error(
+          `temporal server start-dev did not answer at ${address} within ${options.readyTimeoutMs ?? 60_000} ms:\n${stderr}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -8,7 +8,8 @@ import { registerHealthRoutes } from './health';
 import { registerProvisionRoutes } from './provisions';
 import { requestLog } from './request-log';
 import { zodProblems } from '../app/schemas';
-import { registerTwilioWebhook } from '../providers/twilio/webhook';
+import type { AnyProviderModule } from '../core/provider';
+import { PROVIDERS } from '../providers';
 
 /** Every Temporal call a request makes shares this budget, so an outage answers 503 instead of hanging. */
 const REQUEST_DEADLINE_MS = 15_000;
@@ -18,7 +19,8 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
     // Validation at the boundary: every zod issue becomes a named 400 problem.
     defaultHook: (result) => {
-      if (!result.success) throw new ApiError(400, 'invalid-request', `Invalid ${result.target}`, zodProblems(result.error));
+      if (!result.success)
+        throw new ApiError(400, 'invalid-request', `Invalid ${result.target}`, zodProblems(result.error));
     },
   });
   app.onError(onError);
@@ -31,10 +33,14 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   registerHealthRoutes(app, deps);
   registerProvisionRoutes(app, deps);
-  if (deps.webhook) registerTwilioWebhook(app, { ...deps, webhook: deps.webhook });
+  for (const provider of PROVIDERS as readonly AnyProviderModule[]) provider.registerHttp?.(app, deps);
   app.doc('/openapi.json', {
     openapi: '3.0.3',
-    info: { title: 'cnam-orchestrator API', version: '1', description: 'CNAM provisioning at Flowroute and Twilio on Temporal' },
+    info: {
+      title: 'cnam-orchestrator API',
+      version: '1',
+      description: `CNAM provisioning at ${PROVIDERS.map((p) => p.label).join(' and ')} on Temporal`,
+    },
   });
   return app;
 }

@@ -14,7 +14,11 @@ export function bearerAuth(token: string): MiddlewareHandler<ApiEnv> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '');
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
       c.header('WWW-Authenticate', 'Bearer realm="cnam"');
-      throw new ApiError(401, 'unauthorized', match ? 'The bearer token is not valid' : 'Authorization: Bearer <token> is required');
+      throw new ApiError(
+        401,
+        'unauthorized',
+        match ? 'The bearer token is not valid' : 'Authorization: Bearer <token> is required',
+      );
     }
     await next();
   };

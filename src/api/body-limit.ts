@@ -38,7 +38,12 @@ export function bodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler<ApiEnv> 
     const headers = new Headers(raw.headers);
     headers.delete('Transfer-Encoding');
     headers.set('Content-Length', String(size));
-    c.req.raw = new Request(raw.url, { method: raw.method, headers, body: size > 0 ? Buffer.concat(chunks) : null, signal: raw.signal });
+    c.req.raw = new Request(raw.url, {
+      method: raw.method,
+      headers,
+      body: size > 0 ? Buffer.concat(chunks) : null,
+      signal: raw.signal,
+    });
     return next();
   };
 }

@@ -2,10 +2,10 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 
-/** Twilio status-callback verification: the account's auth token and the URL registered with Twilio. */
+/** A provider's status-callback verification: the secret it signs with and the public URL registered with it. */
 export interface WebhookConfig {
   authToken: string;
-  /** Full public URL Twilio calls (what it signs); its path is the route served. */
+  /** Full public URL the provider calls (what it signs); its path is the route served. */
   publicUrl: string;
 }
 

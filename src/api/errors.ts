@@ -7,9 +7,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import type { RequestProblem } from '../app/request';
-import { InvalidRequestError } from '../app/start';
-import { ProvisionNotRunningError } from '../app/list';
+import type { RequestProblem } from '../core/request-problem';
+import { InvalidRequestError, ProvisionNotRunningError } from '../app/errors';
 import { zodProblems } from '../app/schemas';
 import type { ApiEnv } from './context';
 
@@ -17,7 +16,9 @@ import type { ApiEnv } from './context';
 export const ErrorBodySchema = z.object({
   error: z.string(),
   message: z.string(),
-  problems: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() }).meta({ id: 'Problem' })).optional(),
+  problems: z
+    .array(z.object({ field: z.string(), rule: z.string(), message: z.string() }).meta({ id: 'Problem' }))
+    .optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
@@ -35,20 +36,34 @@ export class ApiError extends Error {
 }
 
 const CODES: Partial<Record<number, string>> = {
-  400: 'invalid-request', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 405: 'method-not-allowed',
-  409: 'conflict', 413: 'payload-too-large', 415: 'unsupported-media-type', 503: 'unavailable',
+  400: 'invalid-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  503: 'unavailable',
 };
 
 /** Maps any thrown error to an ApiError; unknown errors become a 500 without their details. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof InvalidRequestError) return new ApiError(400, 'invalid-request', 'The request breaks one or more rules', err.problems);
-  if (err instanceof z.ZodError) return new ApiError(400, 'invalid-request', 'The request is malformed', zodProblems(err));
-  if (err instanceof WorkflowNotFoundError) return new ApiError(404, 'not-found', `No provisioning ${err.workflowId ?? ''}`.trim());
+  if (err instanceof InvalidRequestError)
+    return new ApiError(400, 'invalid-request', 'The request breaks one or more rules', err.problems);
+  if (err instanceof z.ZodError)
+    return new ApiError(400, 'invalid-request', 'The request is malformed', zodProblems(err));
+  if (err instanceof WorkflowNotFoundError)
+    return new ApiError(404, 'not-found', `No provisioning ${err.workflowId ?? ''}`.trim());
   if (err instanceof ProvisionNotRunningError) return new ApiError(409, 'not-running', err.message);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    return new ApiError(status, CODES[status] ?? (status < 500 ? 'invalid-request' : 'internal'), err.message || 'Bad request');
+    return new ApiError(
+      status,
+      CODES[status] ?? (status < 500 ? 'invalid-request' : 'internal'),
+      err.message || 'Bad request',
+    );
   }
   if (temporalUnavailable(err)) return new ApiError(503, 'unavailable', 'Temporal is not reachable; try again');
   return new ApiError(500, 'internal', 'Internal error');
@@ -79,12 +94,29 @@ export const onError: ErrorHandler<ApiEnv> = (err, c) => {
 /** The app's `notFound`: 405 with `Allow` when the path exists under other methods, else 404. */
 export function notFound(routes: () => readonly { method: string; path: string }[]): NotFoundHandler<ApiEnv> {
   return (c: Context<ApiEnv>) => {
-    const allowed = [...new Set(routes().filter((r) => r.method !== 'ALL' && routePattern(r.path).test(c.req.path)).map((r) => r.method))];
-    if (allowed.length === 0) return c.json(errorBody(new ApiError(404, 'not-found', `No route ${c.req.method} ${c.req.path}`)), 404);
+    const allowed = [
+      ...new Set(
+        routes()
+          .filter((r) => r.method !== 'ALL' && routePattern(r.path).test(c.req.path))
+          .map((r) => r.method),
+      ),
+    ];
+    if (allowed.length === 0)
+      return c.json(errorBody(new ApiError(404, 'not-found', `No route ${c.req.method} ${c.req.path}`)), 404);
     c.header('Allow', allowed.join(', '));
-    return c.json(errorBody(new ApiError(405, 'method-not-allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`)), 405);
+    return c.json(
+      errorBody(
+        new ApiError(
+          405,
+          'method-not-allowed',
+          `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`,
+        ),
+      ),
+      405,
+    );
   };
 }
 
 // Hono route paths ('/v1/provisions/:id/cancel') as anchored regexes; our paths have no other syntax.
-const routePattern = (path: string) => new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+')}/?$`);
+const routePattern = (path: string) =>
+  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+')}/?$`);

@@ -7,11 +7,17 @@ import { HealthSchema, ReadySchema } from './responses';
 const READY_DEADLINE_MS = 3_000;
 
 const healthz = createRoute({
-  method: 'get', path: '/healthz', operationId: 'healthz', summary: 'The process is up',
+  method: 'get',
+  path: '/healthz',
+  operationId: 'healthz',
+  summary: 'The process is up',
   responses: { 200: json(HealthSchema, 'Up') },
 });
 const readyz = createRoute({
-  method: 'get', path: '/readyz', operationId: 'readyz', summary: 'Temporal is reachable and knows the namespace',
+  method: 'get',
+  path: '/readyz',
+  operationId: 'readyz',
+  summary: 'Temporal is reachable and knows the namespace',
   responses: { 200: json(ReadySchema, 'Ready'), ...errorResponses([503]) },
 });
 
@@ -25,8 +31,14 @@ export function registerHealthRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): v
       );
       return c.json({ status: 'ready' as const, namespace: deps.namespace }, 200);
     } catch (err) {
-      c.get('logger').warn({ err: err instanceof Error ? err.message : String(err) }, 'not ready: Temporal did not answer');
-      return c.json({ error: 'unavailable' as const, message: `Temporal did not answer for namespace ${deps.namespace}` }, 503);
+      c.get('logger').warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'not ready: Temporal did not answer',
+      );
+      return c.json(
+        { error: 'unavailable' as const, message: `Temporal did not answer for namespace ${deps.namespace}` },
+        503,
+      );
     }
   });
 }

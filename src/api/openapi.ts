@@ -28,7 +28,9 @@ const ERRORS = {
 } as const;
 export type ErrorStatus = keyof typeof ERRORS;
 
-const WWW_AUTHENTICATE: Headers = { 'WWW-Authenticate': { description: 'The scheme to use: Bearer', schema: { type: 'string', pattern: '^Bearer' } } };
+const WWW_AUTHENTICATE: Headers = {
+  'WWW-Authenticate': { description: 'The scheme to use: Bearer', schema: { type: 'string', pattern: '^Bearer' } },
+};
 
 // One named schema per status, e.g. UnauthorizedError: the ErrorBody with its one `error` code.
 const schemas = Object.fromEntries(
@@ -39,10 +41,17 @@ const schemas = Object.fromEntries(
 ) as unknown as Record<ErrorStatus, z.ZodType>;
 
 /** The error responses for `statuses`; `descriptions` says what a status means on this route. */
-export function errorResponses<S extends ErrorStatus>(statuses: readonly S[], descriptions: Partial<Record<ErrorStatus, string>> = {}) {
+export function errorResponses<S extends ErrorStatus>(
+  statuses: readonly S[],
+  descriptions: Partial<Record<ErrorStatus, string>> = {},
+) {
   const responses = {} as Record<S, ReturnType<typeof json>>;
   for (const status of statuses) {
-    responses[status] = json(schemas[status], descriptions[status] ?? ERRORS[status][1], status === 401 ? WWW_AUTHENTICATE : undefined);
+    responses[status] = json(
+      schemas[status],
+      descriptions[status] ?? ERRORS[status][1],
+      status === 401 ? WWW_AUTHENTICATE : undefined,
+    );
   }
   return responses;
 }

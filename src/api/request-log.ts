@@ -9,7 +9,13 @@ export function requestLog(logger: Logger): MiddlewareHandler<ApiEnv> {
     c.set('logger', logger);
     await next();
     const workflowId = c.get('workflowId');
-    const line = { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), ...(workflowId && { workflowId }) };
+    const line = {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+      ...(workflowId && { workflowId }),
+    };
     if (c.res.status >= 500) logger.error(line, 'request');
     else logger.info(line, 'request');
   };

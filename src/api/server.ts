@@ -16,7 +16,9 @@ export async function startApiServer(options: ApiDeps & { port: number; host: st
   const { port, host, ...deps } = options;
   const app = createApiApp(deps);
   const { server, info } = await new Promise<{ server: Server; info: AddressInfo }>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host, overrideGlobalObjects: false }, (i) => resolve({ server: s as Server, info: i }));
+    const s = serve({ fetch: app.fetch, port, hostname: host, overrideGlobalObjects: false }, (i) =>
+      resolve({ server: s as Server, info: i }),
+    );
     s.once('error', reject);
   });
   const dialHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;

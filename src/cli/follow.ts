@@ -1,6 +1,6 @@
 /** Following a running provisioning from the terminal: one line per step, until it closes. */
 import type { Client } from '@temporalio/client';
-import { describeProvision, type ProvisionReport } from '../app/start';
+import { describeProvision, type ProvisionReport } from '../app/describe';
 import { warn } from './output';
 
 const POLL_MS = 1_000;
@@ -19,7 +19,9 @@ export async function followProvision(client: Client, workflowId: string): Promi
     const next = report.status?.nextCheckAt;
     if (report.state === 'running' && next && next !== lastWait) {
       lastWait = next;
-      warn(`                            waiting until ${next} (send \`cnam check-now ${workflowId}\` to check at once)`);
+      warn(
+        `                            waiting until ${next} (send \`cnam check-now ${workflowId}\` to check at once)`,
+      );
     }
     if (report.state !== 'running') return report;
     await new Promise((r) => setTimeout(r, POLL_MS));

@@ -27,7 +27,9 @@ export function buildProgram(): Command {
   program.addCommand(setupCommand());
   program.addCommand(
     new Command('serve')
-      .description('Run the HTTP API and the Twilio status-callback receiver (configuration from the environment, see README)')
+      .description(
+        'Run the HTTP API and the Twilio status-callback receiver (configuration from the environment, see README)',
+      )
       // Imported when run, so the other commands never load the API (hono) or the worker (native bridge).
       .action(async () => (await import('../api')).runApiFromEnv()),
   );

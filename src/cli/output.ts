@@ -34,7 +34,11 @@ export function endQuietlyWhenStdoutCloses(): void {
 
 /** An error the CLI reports as a sentence (no stack) with a given exit code. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = ExitCode.Failed, readonly json?: unknown) {
+  constructor(
+    message: string,
+    readonly exitCode: number = ExitCode.Failed,
+    readonly json?: unknown,
+  ) {
     super(message);
   }
 }

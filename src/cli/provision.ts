@@ -1,33 +1,30 @@
+/**
+ * `cnam provision <provider>`: one subcommand per registered provider, its options made from the
+ * provider's module (the required fields) and option table (the tuning options, with their defaults).
+ */
 import { Command, Option } from 'commander';
 import { webUiLink } from '../config/constants';
-import type { InvalidRequestError, ProvisionStart } from '../app/start';
-import { BUSINESS_DAYS_BOUNDS, checkDuration, DURATION_BOUNDS, type DurationField, type DurationInput } from '../core/duration';
+import { boundsText, checkOption, type TuningOption } from '../core/options';
+import type { AnyProviderModule } from '../core/provider';
+import { PROVIDERS } from '../providers';
+import type { InvalidRequestError } from '../app/errors';
+import type { ProvisionStart } from '../app/schemas';
 import { CliError, ExitCode, printJson, say } from './output';
 import { printReport, reportExitCode } from './status';
 
-/** An option parser for the workflow input `field`: a duration within that field's bounds. */
-function duration(field: DurationField): (value: string) => DurationInput {
+/** The option's value as given (a duration string as typed), refused with exit 2 when out of bounds. */
+function optionParser(field: string, option: TuningOption): (value: string) => string | number {
   return (value) => {
-    const check = checkDuration(field, value);
-    if (!check.ok) throw new CliError(`"${value}" is not a duration ${DURATION_BOUNDS[field].text}; use e.g. 30s, 10m, 48h or 3d.`, ExitCode.Usage);
-    return value;
+    const parsed = option.kind === 'days' ? Number(value) : value;
+    if (checkOption(field, option, parsed).ok) return parsed;
+    const what = option.kind === 'days' ? 'a whole number of days' : 'a duration';
+    const example = option.kind === 'days' ? '' : '; use e.g. 30s, 10m, 48h or 3d';
+    throw new CliError(`"${value}" is not ${what} ${boundsText(option)}${example}.`, ExitCode.Usage);
   };
-}
-
-function wholeDays(value: string): number {
-  const n = Number(value);
-  const { min, max } = BUSINESS_DAYS_BOUNDS;
-  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`"${value}" is not a whole number of days from ${min} to ${max}.`, ExitCode.Usage);
-  return n;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-/** Drops options the user did not give, so workflow defaults apply. */
-function given<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 interface CommonOptions {
@@ -35,90 +32,65 @@ interface CommonOptions {
   json?: boolean;
 }
 
-function flowrouteCommand(): Command {
-  return new Command('flowroute')
-    .description('Create (or reuse) a Flowroute CNAM record, wait for approval, assign it to the number and wait for it to take effect')
-    .requiredOption('--number <number>', 'the US long-code number on your Flowroute account, e.g. +12065550100')
-    .requiredOption('--name <name>', 'the caller name to show, at most 15 characters')
-    .option('--wait', 'follow the provisioning until it ends (can take days; Ctrl-C stops following, not the provisioning)')
-    .option('--json', 'print a JSON document instead of text')
-    .option('--approval-timeout <duration>', 'give up waiting for approval after this long (default 96h)', duration('approvalTimeout'))
-    .option('--poll-initial <duration>', 'first interval between approval checks, doubling after (default 5m)', duration('approvalPollInitial'))
-    .option('--poll-max <duration>', 'longest interval between approval checks (default 1h)', duration('approvalPollMax'))
-    .option('--business-days <days>', 'business days to wait for the association to take effect (default 7)', wholeDays)
-    .addOption(new Option('--association-wait <duration>', 'demo/test override: wait this long instead of business days').argParser(duration('associationWait')))
-    .addHelpText('after', '\nExample:\n  cnam provision flowroute --number +12065550100 --name "Bob Law" --wait')
+function providerCommand(provider: AnyProviderModule): Command {
+  const command = new Command(provider.id).description(provider.cli.description);
+  for (const field of Object.values(provider.cli.fields)) {
+    const option = new Option(
+      field.flag,
+      field.envDefault ? `${field.help} (default: $${field.envDefault})` : field.help,
+    );
+    if (field.repeatable) option.argParser(collect);
+    if (!field.envDefault) option.makeOptionMandatory();
+    command.addOption(option);
+  }
+  command
+    .option(
+      '--wait',
+      'follow the provisioning until it ends (can take days; Ctrl-C stops following, not the provisioning)',
+    )
+    .option('--json', 'print a JSON document instead of text');
+  const tuning = Object.entries(provider.options);
+  for (const [field, option] of tuning) {
+    const unit = option.kind === 'days' ? '<days>' : '<duration>';
+    const help = option.default === undefined ? option.help : `${option.help} (default ${option.default})`;
+    command.addOption(new Option(`${option.flag} ${unit}`, help).argParser(optionParser(field, option)));
+  }
+  return command
+    .addHelpText('after', `\nExample:\n  ${provider.cli.example}`)
     .action(async (opts: CommonOptions & Record<string, unknown>) => {
-      await runProvision(
-        {
-          provider: 'flowroute',
-          number: opts.number as string,
-          displayName: opts.name as string,
-          ...given({
-            approvalTimeout: opts.approvalTimeout as DurationInput | undefined,
-            approvalPollInitial: opts.pollInitial as DurationInput | undefined,
-            approvalPollMax: opts.pollMax as DurationInput | undefined,
-            associationBusinessDays: opts.businessDays as number | undefined,
-            associationWait: opts.associationWait as DurationInput | undefined,
-          }),
-        },
-        opts,
-      );
+      const values: Record<string, unknown> = { ...opts };
+      for (const [key, field] of Object.entries(provider.cli.fields)) {
+        if (values[key] === undefined && field.envDefault) values[key] = process.env[field.envDefault] || undefined;
+      }
+      const input: Record<string, unknown> = { provider: provider.id, ...provider.cli.fromCli(values) };
+      // Only the options given, so the workflow's defaults apply to the rest.
+      for (const [field, option] of tuning) {
+        const value = opts[camelCase(option.flag)];
+        if (value !== undefined) input[field] = value;
+      }
+      await runProvision(input as ProvisionStart, opts);
     });
 }
 
-function twilioCommand(): Command {
-  return new Command('twilio')
-    .description('Put the number(s) on a CNAM Trust Product under your approved Business Profile, submit it, wait for approval, enable Caller Name Lookup')
-    .requiredOption('--number <number>', 'a US local number on your Twilio account; repeat to put several numbers on one Trust Product', collect)
-    .requiredOption('--business-profile <sid>', 'your approved Trust Hub Business Profile, BU…')
-    .requiredOption('--name <name>', 'the caller name to show: at most 15 characters, starting with a letter')
-    .requiredOption('--email <email>', 'notification email for the Trust Product')
-    .option('--status-callback <url>', "public URL of this service's Twilio webhook receiver, so approval wakes the workflow at once (default: $CNAM_PUBLIC_WEBHOOK_URL)")
-    .option('--wait', 'follow the provisioning until it ends (can take days; Ctrl-C stops following, not the provisioning)')
-    .option('--json', 'print a JSON document instead of text')
-    .option('--review-timeout <duration>', "give up waiting for Twilio's review after this long (default 14d)", duration('reviewTimeout'))
-    .option('--poll-initial <duration>', 'first interval between review checks, doubling after (default 10m)', duration('reviewPollInitial'))
-    .option('--poll-max <duration>', 'longest interval between review checks (default 2h)', duration('reviewPollMax'))
-    .option('--propagation-wait <duration>', 'how long carriers take after approval (default 72h)', duration('propagationWait'))
-    .addHelpText('after', '\nExample:\n  cnam provision twilio --number +12065550100 --business-profile BU… --name "ACME PLUMBING" --email ops@example.com --wait')
-    .action(async (opts: CommonOptions & Record<string, unknown>) => {
-      const [first, ...more] = opts.number as string[];
-      await runProvision(
-        {
-          provider: 'twilio',
-          phoneNumber: first!,
-          ...(more.length > 0 && { additionalPhoneNumbers: more }),
-          businessProfileSid: opts.businessProfile as string,
-          displayName: opts.name as string,
-          notificationEmail: opts.email as string,
-          ...given({
-            statusCallbackUrl: (opts.statusCallback as string | undefined) ?? (process.env.CNAM_PUBLIC_WEBHOOK_URL || undefined),
-            reviewTimeout: opts.reviewTimeout as DurationInput | undefined,
-            reviewPollInitial: opts.pollInitial as DurationInput | undefined,
-            reviewPollMax: opts.pollMax as DurationInput | undefined,
-            propagationWait: opts.propagationWait as DurationInput | undefined,
-          }),
-        },
-        opts,
-      );
-    });
+/** Commander's attribute name for a flag: '--poll-initial' → 'pollInitial'. */
+function camelCase(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 function invalidRequest(err: InvalidRequestError): CliError {
-  return new CliError(`Not started; the request breaks these rules:\n${err.message}`, ExitCode.Failed, { error: 'invalid-request', problems: err.problems });
+  return new CliError(`Not started; the request breaks these rules:\n${err.message}`, ExitCode.Failed, {
+    error: 'invalid-request',
+    problems: err.problems,
+  });
 }
 
 async function runProvision(start: ProvisionStart, opts: CommonOptions): Promise<void> {
   // Imported when run, so `cnam --help` and the offline commands never load the Temporal client.
-  const [{ InvalidRequestError, startProvision, validateProvisionStart }, { followProvision }, { cliTemporal }] = await Promise.all([
-    import('../app/start'),
-    import('./follow'),
-    import('./temporal'),
-  ]);
+  const [{ InvalidRequestError }, { prepareProvision, startProvision }, { followProvision }, { cliTemporal }] =
+    await Promise.all([import('../app/errors'), import('../app/start'), import('./follow'), import('./temporal')]);
   try {
     // Checked before connecting, so a bad name is reported even when Temporal is down.
-    validateProvisionStart(start);
+    prepareProvision(start);
   } catch (err) {
     if (err instanceof InvalidRequestError) throw invalidRequest(err);
     throw err;
@@ -128,7 +100,11 @@ async function runProvision(start: ProvisionStart, opts: CommonOptions): Promise
     const started = await startProvision(temporal.client, temporal.env.CNAM_TASK_QUEUE, start);
     const link = webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, started.workflowId);
     if (!opts.json) {
-      say(started.alreadyRunning ? `Already being provisioned: ${started.workflowId} (no second run started)` : `Started ${started.workflowId}`);
+      say(
+        started.alreadyRunning
+          ? `Already being provisioned: ${started.workflowId} (no second run started)`
+          : `Started ${started.workflowId}`,
+      );
       say(`Web UI: ${link}`);
     }
     if (!opts.wait) {
@@ -146,8 +122,7 @@ async function runProvision(start: ProvisionStart, opts: CommonOptions): Promise
 }
 
 export function provisionCommand(): Command {
-  return new Command('provision')
-    .description('Start provisioning a caller name for a number at a provider')
-    .addCommand(flowrouteCommand())
-    .addCommand(twilioCommand());
+  const command = new Command('provision').description('Start provisioning a caller name for a number at a provider');
+  for (const provider of PROVIDERS) command.addCommand(providerCommand(provider));
+  return command;
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { webUiLink } from '../config/constants';
-import type { ProvisionReport } from '../app/start';
+import type { ProvisionReport } from '../app/describe';
 import { CliError, ExitCode, printJson, say } from './output';
 
 export function reportExitCode(report: ProvisionReport): number {
@@ -32,13 +32,17 @@ export function statusCommand(): Command {
       // Imported when run, so `cnam --help` and the offline commands never load the Temporal client.
       const [{ WorkflowNotFoundError }, { describeProvision }, { cliTemporal }] = await Promise.all([
         import('@temporalio/client'),
-        import('../app/start'),
+        import('../app/describe'),
         import('./temporal'),
       ]);
       const temporal = await cliTemporal();
       try {
         const report = await describeProvision(temporal.client, workflowId).catch((err: unknown) => {
-          if (err instanceof WorkflowNotFoundError) throw new CliError(`No provisioning with id ${workflowId}.`, ExitCode.Failed, { error: 'not-found', workflowId });
+          if (err instanceof WorkflowNotFoundError)
+            throw new CliError(`No provisioning with id ${workflowId}.`, ExitCode.Failed, {
+              error: 'not-found',
+              workflowId,
+            });
           throw err;
         });
         const link = webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, workflowId);
@@ -56,20 +60,29 @@ export function statusCommand(): Command {
 
 export function checkNowCommand(): Command {
   return new Command('check-now')
-    .description('Ask a waiting provisioning to check with the provider now instead of at its next scheduled check')
+    .description(
+      "Ask a provisioning waiting on the provider's review to check now instead of at its next scheduled check",
+    )
     .argument('<workflow-id>')
+    .addHelpText(
+      'after',
+      '\nExit code 1 when there is no such provisioning, or it is closed or not waiting on a review (the reason is printed).',
+    )
     .action(async (workflowId: string) => {
-      const [{ WorkflowNotFoundError }, { checkNow }, { cliTemporal }] = await Promise.all([
-        import('@temporalio/client'),
-        import('../core/workflow/messages'),
-        import('./temporal'),
-      ]);
+      const [{ WorkflowNotFoundError }, { checkNowProvision }, { ProvisionNotRunningError }, { cliTemporal }] =
+        await Promise.all([
+          import('@temporalio/client'),
+          import('../app/control'),
+          import('../app/errors'),
+          import('./temporal'),
+        ]);
       const temporal = await cliTemporal();
       try {
-        await temporal.client.workflow.getHandle(workflowId).signal(checkNow);
-        say(`Asked ${workflowId} to check now.`);
+        await checkNowProvision(temporal.client, workflowId);
+        say(`${workflowId} is checking with the provider now.`);
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new CliError(`No running provisioning with id ${workflowId}.`);
+        if (err instanceof WorkflowNotFoundError) throw new CliError(`No provisioning with id ${workflowId}.`);
+        if (err instanceof ProvisionNotRunningError) throw new CliError(`Not asked: ${err.message}`);
         throw err;
       } finally {
         await temporal.close();

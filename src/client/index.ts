@@ -4,11 +4,18 @@
  */
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { whileRunning } from '../app/control';
-import { parseOrThrow, prepareStart, ProvisionFilterSchema, ProvisionIdSchema, type ProvisionFilter } from '../app/schemas';
-import { cancelProvision, checkNowProvision, listProvisions, type ProvisionSummary } from '../app/list';
-import { describeProvision, startProvision, type ProvisionReport, type ProvisionStart, type StartedProvision } from '../app/start';
-import type { FlowrouteProvisionResult, TwilioProvisionResult } from '../core/workflow/messages';
+import { cancelProvision, checkNowProvision } from '../app/control';
+import { describeProvision, provisionResult, type ProvisionReport, type ProvisionResult } from '../app/describe';
+import {
+  parseOrThrow,
+  prepareStart,
+  ProvisionFilterSchema,
+  ProvisionIdSchema,
+  type ProvisionFilter,
+} from '../app/schemas';
+import { listProvisions, type ProvisionSummary } from '../app/list';
+import type { ProvisionStart } from '../app/schemas';
+import { startProvision, type StartedProvision } from '../app/start';
 
 export interface CnamClientOptions {
   client: Client;
@@ -16,8 +23,6 @@ export interface CnamClientOptions {
   /** Given to Twilio provisionings that name no `statusCallbackUrl` (the deployment's webhook). */
   statusCallbackUrl?: string;
 }
-
-export type ProvisionResult = FlowrouteProvisionResult | TwilioProvisionResult;
 
 export interface CnamClient {
   /** Validates (InvalidRequestError naming every field and rule), then starts; `alreadyRunning` when the number is in progress. */
@@ -40,21 +45,22 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
   const id = (workflowId: string) => parseOrThrow(idSchema, { workflowId }).workflowId;
   return {
     // async throughout, so a validation error is a rejection like every other failure.
-    start: async (input) => startProvision(client, taskQueue, prepareStart(input, { statusCallbackUrl: options.statusCallbackUrl })),
+    start: async (input) =>
+      startProvision(client, taskQueue, prepareStart(input, { statusCallbackUrl: options.statusCallbackUrl })),
     status: async (workflowId) => describeProvision(client, id(workflowId)),
     list: async (filter = {}) => listProvisions(client, parseOrThrow(ProvisionFilterSchema, filter)),
     cancel: async (workflowId) => {
-      const valid = id(workflowId);
-      await whileRunning(client, valid, () => cancelProvision(client, valid));
+      await cancelProvision(client, id(workflowId));
     },
     checkNow: async (workflowId) => {
-      const valid = id(workflowId);
-      await whileRunning(client, valid, () => checkNowProvision(client, valid));
+      await checkNowProvision(client, id(workflowId));
     },
-    result: async (workflowId) => (await client.workflow.getHandle(id(workflowId)).result()) as ProvisionResult,
+    result: async (workflowId) => provisionResult(client, id(workflowId)),
   };
 }
 
-export { InvalidRequestError, failureMessage, type ProvisionReport, type ProvisionStart, type StartedProvision } from '../app/start';
-export { ProvisionNotRunningError, type ProvisionSummary } from '../app/list';
-export type { ProvisionFilter } from '../app/schemas';
+export { InvalidRequestError, ProvisionNotRunningError, failureMessage } from '../app/errors';
+export type { ProvisionReport, ProvisionResult } from '../app/describe';
+export type { ProvisionSummary } from '../app/list';
+export type { ProvisionFilter, ProvisionStart } from '../app/schemas';
+export type { StartedProvision } from '../app/start';

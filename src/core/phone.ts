@@ -4,12 +4,10 @@ import { ParseError, parsePhoneNumberWithError, type PhoneNumber } from 'libphon
 
 export type PhoneRule = 'required' | 'parse' | 'us-only' | 'not-toll-free' | 'valid-number';
 
-export type PhoneCheck =
-  | { ok: true; e164: string; flowrouteId: string; national: string }
-  | { ok: false; rule: PhoneRule; message: string };
+export type PhoneCheck = { ok: true; e164: string; national: string } | { ok: false; rule: PhoneRule; message: string };
 
 // Digits and the punctuation people write numbers with; anything else is text beside the number.
-const PHONE_CHARACTERS = /^\+?[\d\s().\-\/]+$/;
+const PHONE_CHARACTERS = /^\+?[\d\s().\-/]+$/;
 
 const TOLL_FREE_AREA_CODES = new Set(['800', '833', '844', '855', '866', '877', '888']);
 // Premium-rate (900) and personal (5XX) numbers resolve to US but are not local long codes.
@@ -40,7 +38,10 @@ export function normalizeUsLongCode(raw: string): PhoneCheck {
     return refuse('parse', `${JSON.stringify(input)} is not a phone number (${phone.message}).`);
   }
   if (phone.countryCallingCode !== '1') {
-    return refuse('us-only', `Only US numbers can carry a CNAM; ${phone.number} is in country code +${phone.countryCallingCode}.`);
+    return refuse(
+      'us-only',
+      `Only US numbers can carry a CNAM; ${phone.number} is in country code +${phone.countryCallingCode}.`,
+    );
   }
   if (!phone.isPossible()) {
     return refuse('valid-number', `${JSON.stringify(input)} does not have the 10 digits of a US number.`);
@@ -48,7 +49,10 @@ export function normalizeUsLongCode(raw: string): PhoneCheck {
   const areaCode = phone.nationalNumber.slice(0, 3);
   // Our list is the documented 8XX set; the type also catches toll-free codes opened later.
   if (TOLL_FREE_AREA_CODES.has(areaCode) || phone.getType() === 'TOLL_FREE') {
-    return refuse('not-toll-free', `Toll-free numbers (+1 ${areaCode} ...) cannot carry a CNAM; use a US local long code.`);
+    return refuse(
+      'not-toll-free',
+      `Toll-free numbers (+1 ${areaCode} ...) cannot carry a CNAM; use a US local long code.`,
+    );
   }
   // For +1 numbers libphonenumber resolves the country from the area code and exchange, so this is
   // "possible + US area code" without isValid(); /max 1.13.16 resolves fictional 555-01xx numbers
@@ -64,10 +68,16 @@ export function normalizeUsLongCode(raw: string): PhoneCheck {
   }
   // libphonenumber drops text it cannot read (e.g. a trailing "ext" with no digits); refuse it instead.
   if (!PHONE_CHARACTERS.test(input)) {
-    return refuse('parse', `${JSON.stringify(input)} has text that is not part of a phone number; give only the number.`);
+    return refuse(
+      'parse',
+      `${JSON.stringify(input)} has text that is not part of a phone number; give only the number.`,
+    );
   }
   if (!LOCAL_TYPES.has(phone.getType())) {
-    return refuse('valid-number', `${phone.number} is not a US local long code (it is ${phone.getType() ?? 'an unknown type'}).`);
+    return refuse(
+      'valid-number',
+      `${phone.number} is not a US local long code (it is ${phone.getType() ?? 'an unknown type'}).`,
+    );
   }
-  return { ok: true, e164: phone.number, flowrouteId: phone.number.slice(1), national: phone.formatNational() };
+  return { ok: true, e164: phone.number, national: phone.formatNational() };
 }

@@ -13,7 +13,12 @@ export interface ProviderError {
 
 export function providerFailure(error: ProviderError): ApplicationFailure {
   if (!error.retryable) {
-    return ApplicationFailure.create({ type: FailureType.ProviderRefused, message: error.message, nonRetryable: true, details: [error.details] });
+    return ApplicationFailure.create({
+      type: FailureType.ProviderRefused,
+      message: error.message,
+      nonRetryable: true,
+      details: [error.details],
+    });
   }
   return ApplicationFailure.create({
     type: FailureType.ProviderUnavailable,

@@ -1,20 +1,56 @@
+/**
+ * The activities every provider's workflow uses: the request's rules checked again inside the run
+ * (a workflow started by hand, not through the API or CLI, is checked too), and US business days.
+ */
 import { ApplicationFailure } from '@temporalio/activity';
 import { addUsBusinessDays } from './business-days';
-import { checkProvisionRequest, describeProblems, type ProvisionRequest, type ValidatedProvisionRequest } from '../app/request';
 import { FailureType } from './failures';
+import type { NameCheck } from './names';
+import { normalizeUsLongCode } from './phone';
+import { describeProblems, type RequestProblem } from './request-problem';
 
-/** Rejects a bad name or number before any provider call, naming the rules broken. */
-export async function validateProvisionRequest(request: ProvisionRequest): Promise<ValidatedProvisionRequest> {
-  const check = checkProvisionRequest(request);
-  if (!check.ok) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidInput,
-      message: `Invalid provisioning request: ${describeProblems(check.problems)}`,
-      nonRetryable: true,
-      details: [check.problems],
-    });
-  }
-  return check.value;
+export interface ProvisionRequest {
+  /** The provider's id in the registry. */
+  provider: string;
+  number: string;
+  displayName: string;
+}
+
+export interface ValidatedProvisionRequest {
+  provider: string;
+  /** E.164, e.g. +12065550100. */
+  e164: string;
+  /** The name after normalisation (straight quotes, single spaces), case as given. */
+  displayName: string;
+}
+
+export type RequestCheck = { ok: true; value: ValidatedProvisionRequest } | { ok: false; problems: RequestProblem[] };
+
+/** Each provider's name rules, by provider id. */
+export type NameRulesByProvider = Record<string, (raw: string) => NameCheck>;
+
+/** Checks the number and the name against the provider's rules; reports every problem found. */
+export function checkProvisionRequest(
+  nameRules: NameRulesByProvider,
+  request: ProvisionRequest,
+  numberField = 'number',
+): RequestCheck {
+  const problems: RequestProblem[] = [];
+  const phone = normalizeUsLongCode(request.number);
+  if (!phone.ok) problems.push({ field: numberField, rule: phone.rule, message: phone.message });
+  const checkName = nameRules[request.provider];
+  if (!checkName)
+    return {
+      ok: false,
+      problems: [
+        ...problems,
+        { field: 'provider', rule: 'known-provider', message: `Unknown provider ${JSON.stringify(request.provider)}` },
+      ],
+    };
+  const name = checkName(request.displayName);
+  for (const v of name.violations) problems.push({ field: 'displayName', rule: v.rule, message: v.message });
+  if (!phone.ok || problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { provider: request.provider, e164: phone.e164, displayName: name.normalized } };
 }
 
 export interface EffectiveByInput {
@@ -23,10 +59,30 @@ export interface EffectiveByInput {
   businessDays: number;
 }
 
-/**
- * Computed in an activity rather than in the workflow: the holiday calendar comes from a
- * library whose data changes between releases, and the recorded result keeps replays stable.
- */
-export async function computeEffectiveBy(input: EffectiveByInput): Promise<{ effectiveBy: string }> {
-  return { effectiveBy: addUsBusinessDays(new Date(input.from), input.businessDays).toISOString() };
+export function createCoreActivities(nameRules: NameRulesByProvider) {
+  return {
+    /** Rejects a bad name or number before any provider call, naming the rules broken. */
+    async validateProvisionRequest(request: ProvisionRequest): Promise<ValidatedProvisionRequest> {
+      const check = checkProvisionRequest(nameRules, request);
+      if (!check.ok) {
+        throw ApplicationFailure.create({
+          type: FailureType.InvalidInput,
+          message: `Invalid provisioning request: ${describeProblems(check.problems)}`,
+          nonRetryable: true,
+          details: [check.problems],
+        });
+      }
+      return check.value;
+    },
+
+    /**
+     * Computed in an activity rather than in the workflow: the holiday calendar comes from a
+     * library whose data changes between releases, and the recorded result keeps replays stable.
+     */
+    async computeEffectiveBy(input: EffectiveByInput): Promise<{ effectiveBy: string }> {
+      return { effectiveBy: addUsBusinessDays(new Date(input.from), input.businessDays).toISOString() };
+    },
+  };
 }
+
+export type CoreActivities = ReturnType<typeof createCoreActivities>;

@@ -52,7 +52,9 @@ export function temporalTarget(): TemporalTarget {
 /** A client for starting and following workflows. */
 export async function connectClient(): Promise<{ client: Client; connection: Connection; target: TemporalTarget }> {
   const { options, namespace } = connectConfig();
-  const connection = await reach(options.address, () => Connection.connect({ ...options, tls: options.tls ?? undefined, apiKey: options.apiKey }));
+  const connection = await reach(options.address, () =>
+    Connection.connect({ ...options, tls: options.tls ?? undefined, apiKey: options.apiKey }),
+  );
   return { client: new Client({ connection, namespace }), connection, target: { address: options.address, namespace } };
 }
 
@@ -61,5 +63,8 @@ export async function connectWorker(): Promise<{ connection: NativeConnection; t
   const { options, namespace } = connectConfig();
   // Loaded here, not at the top: the worker package starts the native bridge, which CLI clients must not pay for.
   const { NativeConnection } = await import('@temporalio/worker');
-  return { connection: await reach(options.address, () => NativeConnection.connect(options)), target: { address: options.address, namespace } };
+  return {
+    connection: await reach(options.address, () => NativeConnection.connect(options)),
+    target: { address: options.address, namespace },
+  };
 }

@@ -19,29 +19,50 @@ const FAST = { approvalPollInitial: '1s', approvalPollMax: '2s', associationWait
 
 describe('createCnamClient', () => {
   test('start, status, list and result for a Flowroute provisioning', { timeout: 60_000 }, async () => {
-    const started = await cnam.start({ provider: 'flowroute', number: '206.555.0100', displayName: 'Bob Law', ...FAST });
+    const started = await cnam.start({
+      provider: 'flowroute',
+      number: '206.555.0100',
+      displayName: 'Bob Law',
+      ...FAST,
+    });
     assert.deepEqual([started.workflowId, started.alreadyRunning], ['cnam-flowroute-12065550100', false]);
-    assert.equal((await cnam.start({ provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law', ...FAST })).alreadyRunning, true);
+    assert.equal(
+      (await cnam.start({ provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law', ...FAST }))
+        .alreadyRunning,
+      true,
+    );
     const status = await cnam.status(started.workflowId);
     assert.equal(status.state, 'running');
 
     const result = await cnam.result(started.workflowId);
     assert.equal(result.provider, 'flowroute');
     assert.equal(result.provider === 'flowroute' && result.displayName, 'BOB LAW');
-    assert.equal(stack.sandboxes.flowroute.snapshot().assignments['12065550100'], result.provider === 'flowroute' ? result.cnamRecordId : null);
+    assert.equal(
+      stack.sandboxes.flowroute.snapshot().assignments['12065550100'],
+      result.provider === 'flowroute' ? result.cnamRecordId : null,
+    );
     assert.equal((await cnam.status(started.workflowId)).state, 'completed');
 
     const listed = await eventually(async () => {
       const found = await cnam.list({ provider: 'flowroute', state: 'completed', number: '+12065550100' });
       return found.length > 0 ? found : undefined;
     }, 'the completed provisioning in visibility');
-    assert.deepEqual(listed.map((p) => [p.workflowId, p.state]), [['cnam-flowroute-12065550100', 'completed']]);
+    assert.deepEqual(
+      listed.map((p) => [p.workflowId, p.state]),
+      [['cnam-flowroute-12065550100', 'completed']],
+    );
   });
 
   test('a Twilio provisioning returns its typed result', { timeout: 60_000 }, async () => {
     const started = await cnam.start({
-      provider: 'twilio', phoneNumber: '+12065550103', businessProfileSid: stack.sandboxes.twilio.defaultBusinessProfileSid,
-      displayName: 'ACME PLUMBING', notificationEmail: 'ops@example.com', reviewPollInitial: '1s', reviewPollMax: '2s', propagationWait: '1s',
+      provider: 'twilio',
+      phoneNumber: '+12065550103',
+      businessProfileSid: stack.sandboxes.twilio.defaultBusinessProfileSid,
+      displayName: 'ACME PLUMBING',
+      notificationEmail: 'ops@example.com',
+      reviewPollInitial: '1s',
+      reviewPollMax: '2s',
+      propagationWait: '1s',
     });
     const result = await cnam.result(started.workflowId);
     assert.ok(result.provider === 'twilio');
@@ -50,24 +71,65 @@ describe('createCnamClient', () => {
 
   test('result throws the failure of a failed provisioning', { timeout: 60_000 }, async () => {
     // A valid US number that is not on the sandbox account: Flowroute answers 404 at assignment.
-    const { workflowId } = await cnam.start({ provider: 'flowroute', number: '+12065550199', displayName: 'Harbor Books', ...FAST });
-    const err = await cnam.result(workflowId).then(() => null, (e: unknown) => e);
+    const { workflowId } = await cnam.start({
+      provider: 'flowroute',
+      number: '+12065550199',
+      displayName: 'Harbor Books',
+      ...FAST,
+    });
+    const err = await cnam.result(workflowId).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof WorkflowFailedError, String(err));
     assert.match(failureMessage(err), /Flowroute 404/);
   });
 
   test('the same validation as the API: InvalidRequestError naming fields and rules, before anything starts', async () => {
-    const bad = { provider: 'flowroute', number: '+12065550101', displayName: 'Seattle Police', approvalTimeout: 'later' } as const;
-    const err = await cnam.start(bad as never).then(() => null, (e: unknown) => e);
+    const bad = {
+      provider: 'flowroute',
+      number: '+12065550101',
+      displayName: 'Seattle Police',
+      approvalTimeout: 'later',
+    } as const;
+    const err = await cnam.start(bad as never).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof InvalidRequestError);
-    assert.deepEqual(err.problems.map((p) => `${p.field}:${p.rule}`), ['approvalTimeout:duration']);
-    const huge = await cnam.start({ provider: 'flowroute', number: '+12065550101', displayName: 'Bob Law', approvalPollMax: '999999999d', associationWait: 0 }).then(() => null, (e: unknown) => e);
+    assert.deepEqual(
+      err.problems.map((p) => `${p.field}:${p.rule}`),
+      ['approvalTimeout:duration'],
+    );
+    const huge = await cnam
+      .start({
+        provider: 'flowroute',
+        number: '+12065550101',
+        displayName: 'Bob Law',
+        approvalPollMax: '999999999d',
+        associationWait: 0,
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     assert.ok(huge instanceof InvalidRequestError);
-    assert.deepEqual(huge.problems.map((p) => `${p.field}:${p.rule}`), ['approvalPollMax:duration', 'associationWait:duration']);
+    assert.deepEqual(
+      huge.problems.map((p) => `${p.field}:${p.rule}`),
+      ['approvalPollMax:duration', 'associationWait:duration'],
+    );
     assert.match(huge.message, /between 1s and 7d/);
-    const rules = await cnam.start({ provider: 'flowroute', number: '+12065550101', displayName: 'Seattle Police' }).then(() => null, (e: unknown) => e);
+    const rules = await cnam
+      .start({ provider: 'flowroute', number: '+12065550101', displayName: 'Seattle Police' })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     assert.ok(rules instanceof InvalidRequestError);
-    assert.deepEqual(rules.problems.map((p) => `${p.field}:${p.rule}`), ['displayName:not-misleading']);
+    assert.deepEqual(
+      rules.problems.map((p) => `${p.field}:${p.rule}`),
+      ['displayName:not-misleading'],
+    );
     await assert.rejects(cnam.status('cnam-flowroute-12065550101'), WorkflowNotFoundError);
     await assert.rejects(cnam.list({ state: 'sleeping' as never }), InvalidRequestError);
   });

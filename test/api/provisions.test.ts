@@ -22,7 +22,8 @@ after(() => stack?.close());
 
 const WAITING = { approvalPollInitial: '1h', approvalPollMax: '2h', associationWait: '1s' };
 const flowroute = (number: string, displayName: string) => ({ provider: 'flowroute', number, displayName, ...WAITING });
-const problemKeys = (body: { problems?: { field: string; rule: string }[] }) => (body.problems ?? []).map((p) => `${p.field}:${p.rule}`).sort();
+const problemKeys = (body: { problems?: { field: string; rule: string }[] }) =>
+  (body.problems ?? []).map((p) => `${p.field}:${p.rule}`).sort();
 
 async function waitForStep(id: string, step: string) {
   return eventually(async () => {
@@ -33,7 +34,11 @@ async function waitForStep(id: string, step: string) {
 
 describe('auth', () => {
   test('401 without a token, with a wrong one, and with a wrong scheme', async () => {
-    for (const options of [{ token: null }, { token: 'wrong-token-0123456789' }, { token: null, headers: { Authorization: 'Basic dGVzdA==' } }]) {
+    for (const options of [
+      { token: null },
+      { token: 'wrong-token-0123456789' },
+      { token: null, headers: { Authorization: 'Basic dGVzdA==' } },
+    ]) {
       const res = await call(app, 'GET', '/v1/provisions', options);
       assert.equal(res.status, 401);
       assert.equal(res.body.error, 'unauthorized');
@@ -51,9 +56,15 @@ describe('POST /v1/provisions', () => {
     assert.equal(first.headers.get('Location'), '/v1/provisions/cnam-flowroute-12065550100');
     const again = await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550100', 'Pacific Dental') });
     assert.equal(again.status, 200, again.text);
-    assert.deepEqual({ id: again.body.workflowId, running: again.body.alreadyRunning, runId: again.body.runId }, { id: first.body.workflowId, running: true, runId: null });
+    assert.deepEqual(
+      { id: again.body.workflowId, running: again.body.alreadyRunning, runId: again.body.runId },
+      { id: first.body.workflowId, running: true, runId: null },
+    );
     const lines = logs.filter((l) => l.path === '/v1/provisions' && l.method === 'POST');
-    assert.deepEqual(lines.map((l) => [l.status, l.workflowId]).slice(-2), [[201, 'cnam-flowroute-12065550100'], [200, 'cnam-flowroute-12065550100']]);
+    assert.deepEqual(lines.map((l) => [l.status, l.workflowId]).slice(-2), [
+      [201, 'cnam-flowroute-12065550100'],
+      [200, 'cnam-flowroute-12065550100'],
+    ]);
   });
 
   test('a name breaking the rules is 400 naming each field and rule, nothing started', async () => {
@@ -65,24 +76,49 @@ describe('POST /v1/provisions', () => {
   });
 
   test('Twilio fields and a bad number are named; structure errors carry the zod code', async () => {
-    const twilio = { provider: 'twilio', phoneNumber: '+18005550100', businessProfileSid: 'BU123', displayName: 'Bob & Sons', notificationEmail: 'nope' };
+    const twilio = {
+      provider: 'twilio',
+      phoneNumber: '+18005550100',
+      businessProfileSid: 'BU123',
+      displayName: 'Bob & Sons',
+      notificationEmail: 'nope',
+    };
     const rules = await call(app, 'POST', '/v1/provisions', { json: twilio });
     assert.equal(rules.status, 400);
-    // The service's problems map straight through: the number's field is `number` for either provider.
-    assert.deepEqual(problemKeys(rules.body), ['businessProfileSid:format', 'displayName:allowed-characters', 'notificationEmail:format', 'number:not-toll-free']);
-    const shape = await call(app, 'POST', '/v1/provisions', { json: { ...flowroute('+12065550112', 'Bob Law'), number: 12065550112, approvalTimeout: 'soon', extra: 1 } });
+    // The service's problems map straight through, each on the field the client sent.
+    assert.deepEqual(problemKeys(rules.body), [
+      'businessProfileSid:format',
+      'displayName:allowed-characters',
+      'notificationEmail:format',
+      'phoneNumber:not-toll-free',
+    ]);
+    const shape = await call(app, 'POST', '/v1/provisions', {
+      json: { ...flowroute('+12065550112', 'Bob Law'), number: 12065550112, approvalTimeout: 'soon', extra: 1 },
+    });
     assert.equal(shape.status, 400);
-    assert.deepEqual(problemKeys(shape.body), ['approvalTimeout:duration', 'extra:unrecognized_keys', 'number:invalid_type']);
+    assert.deepEqual(problemKeys(shape.body), [
+      'approvalTimeout:duration',
+      'extra:unrecognized_keys',
+      'number:invalid_type',
+    ]);
   });
 
   test('malformed JSON, an unknown provider and a missing body are 400/415 with a JSON error', async () => {
-    const malformed = await call(app, 'POST', '/v1/provisions', { body: '{"provider":', headers: { 'Content-Type': 'application/json' } });
+    const malformed = await call(app, 'POST', '/v1/provisions', {
+      body: '{"provider":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error, 'invalid-request');
-    const unknown = await call(app, 'POST', '/v1/provisions', { json: { provider: 'bandwidth', number: '+12065550113', displayName: 'Bob Law' } });
+    const unknown = await call(app, 'POST', '/v1/provisions', {
+      json: { provider: 'bandwidth', number: '+12065550113', displayName: 'Bob Law' },
+    });
     assert.equal(unknown.status, 400);
     assert.deepEqual(problemKeys(unknown.body), ['provider:invalid_union']);
-    const noBody = await call(app, 'POST', '/v1/provisions', { body: 'provider=flowroute', headers: { 'Content-Type': 'text/plain' } });
+    const noBody = await call(app, 'POST', '/v1/provisions', {
+      body: 'provider=flowroute',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     assert.equal(noBody.status, 415);
     assert.equal(noBody.body.error, 'unsupported-media-type');
   });
@@ -105,7 +141,10 @@ describe('GET, list, cancel, check-now', () => {
 
   test('list filters by provider, number, step and state (visibility is eventually consistent)', async () => {
     await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550102', 'Harbor Books') });
-    const ids = async (query: string) => ((await call(app, 'GET', `/v1/provisions?${query}`)).body.provisions as { workflowId: string }[]).map((p) => p.workflowId);
+    const ids = async (query: string) =>
+      ((await call(app, 'GET', `/v1/provisions?${query}`)).body.provisions as { workflowId: string }[]).map(
+        (p) => p.workflowId,
+      );
     const byNumber = await eventually(async () => {
       const found = await ids('number=206-555-0102');
       return found.length > 0 ? found : undefined;
@@ -113,15 +152,31 @@ describe('GET, list, cancel, check-now', () => {
     assert.deepEqual(byNumber, ['cnam-flowroute-12065550102']);
     assert.ok((await ids('provider=flowroute')).includes('cnam-flowroute-12065550102'));
     assert.deepEqual(await ids('provider=twilio&number=%2B12065550102'), []);
-    await eventually(async () => (await ids('step=awaiting-approval&state=running')).includes('cnam-flowroute-12065550102'), 'the step filter');
+    await eventually(
+      async () => (await ids('step=awaiting-approval&state=running')).includes('cnam-flowroute-12065550102'),
+      'the step filter',
+    );
     const [summary] = (await call(app, 'GET', '/v1/provisions?number=%2B12065550102')).body.provisions;
-    assert.deepEqual({ ...summary, startedAt: typeof summary.startedAt }, {
-      workflowId: 'cnam-flowroute-12065550102', provider: 'flowroute', number: '+12065550102', displayName: 'Harbor Books',
-      step: 'awaiting-approval', state: 'running', startedAt: 'string', closedAt: null,
-    });
+    assert.deepEqual(
+      { ...summary, startedAt: typeof summary.startedAt },
+      {
+        workflowId: 'cnam-flowroute-12065550102',
+        provider: 'flowroute',
+        number: '+12065550102',
+        displayName: 'Harbor Books',
+        step: 'awaiting-approval',
+        state: 'running',
+        startedAt: 'string',
+        closedAt: null,
+      },
+    );
     const bad = await call(app, 'GET', '/v1/provisions?provider=bandwidth&number=12&pageSize=0&colour=red');
     assert.equal(bad.status, 400);
-    assert.deepEqual(problemKeys(bad.body), ['colour:unrecognized_keys', 'pageSize:too_small', 'provider:invalid_value']);
+    assert.deepEqual(problemKeys(bad.body), [
+      'colour:unrecognized_keys',
+      'pageSize:too_small',
+      'provider:invalid_value',
+    ]);
     const badNumber = await call(app, 'GET', '/v1/provisions?number=%2B18005550100');
     assert.deepEqual([badNumber.status, problemKeys(badNumber.body)], [400, ['number:not-toll-free']]);
   });
@@ -152,7 +207,10 @@ describe('GET, list, cancel, check-now', () => {
     await waitForStep('cnam-flowroute-12065550100', 'awaiting-approval');
     const res = await call(app, 'POST', '/v1/provisions/cnam-flowroute-12065550100/cancel');
     assert.equal(res.status, 202, res.text);
-    await eventually(async () => (await call(app, 'GET', '/v1/provisions/cnam-flowroute-12065550100')).body.state === 'cancelled', 'state cancelled');
+    await eventually(
+      async () => (await call(app, 'GET', '/v1/provisions/cnam-flowroute-12065550100')).body.state === 'cancelled',
+      'state cancelled',
+    );
     for (const action of ['cancel', 'check-now']) {
       const again = await call(app, 'POST', `/v1/provisions/cnam-flowroute-12065550100/${action}`);
       assert.deepEqual([again.status, again.body.error], [409, 'not-running']);
@@ -175,7 +233,14 @@ describe('health and the OpenAPI document', () => {
   test('/openapi.json lists every route with bearer security', async () => {
     const doc = (await call(app, 'GET', '/openapi.json', { token: null })).body;
     assert.match(doc.openapi, /^3\./);
-    for (const path of ['/v1/provisions', '/v1/provisions/{id}', '/v1/provisions/{id}/cancel', '/v1/provisions/{id}/check-now', '/healthz', '/readyz']) {
+    for (const path of [
+      '/v1/provisions',
+      '/v1/provisions/{id}',
+      '/v1/provisions/{id}/cancel',
+      '/v1/provisions/{id}/check-now',
+      '/healthz',
+      '/readyz',
+    ]) {
       assert.ok(doc.paths[path], `${path} in the document`);
     }
     assert.deepEqual(doc.paths['/v1/provisions'].post.security, [{ bearer: [] }]);
@@ -188,18 +253,28 @@ describe('health and the OpenAPI document', () => {
     const [asNumber, asString] = FlowrouteStart.properties.approvalTimeout.anyOf;
     assert.deepEqual([asNumber.minimum, asNumber.maximum], [1_000, 90 * 24 * 3600_000]);
     const durationPattern = new RegExp(asString.pattern);
-    assert.ok(['48h', '2 Days', '90s', '1.5H'].every((v) => durationPattern.test(v)) && !durationPattern.test('soon'), asString.pattern);
+    assert.ok(
+      ['48h', '2 Days', '90s', '1.5H'].every((v) => durationPattern.test(v)) && !durationPattern.test('soon'),
+      asString.pattern,
+    );
     assert.equal(TwilioStart.properties.businessProfileSid.pattern, '^BU[0-9a-f]{32}$');
     assert.equal(TwilioStart.properties.notificationEmail.format, 'email');
     assert.ok(new RegExp(TwilioStart.properties.phoneNumber.pattern).test('+1 (206) 555-0100'));
-    assert.equal(doc.paths['/v1/provisions/{id}'].get.parameters[0].schema.pattern, '^cnam-(flowroute|twilio)-[0-9]{8,15}$');
+    assert.equal(
+      doc.paths['/v1/provisions/{id}'].get.parameters[0].schema.pattern,
+      '^cnam-(flowroute|twilio)-[0-9]{8,15}$',
+    );
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
     assert.deepEqual(statuses('/v1/provisions', 'post'), ['200', '201', '400', '401', '413', '415', '503']);
     assert.deepEqual(statuses('/v1/provisions/{id}/cancel', 'post'), ['202', '400', '401', '404', '409', '413', '503']);
     assert.deepEqual(statuses('/v1/provisions/{id}', 'get'), ['200', '400', '401', '404', '503']);
     // The documented error codes are the ones answered.
-    assert.deepEqual(doc.components.schemas.UnauthorizedError.properties.error.enum, [(await call(app, 'GET', '/v1/provisions', { token: null })).body.error]);
-    const badDuration = await call(app, 'POST', '/v1/provisions', { json: { ...flowroute('+12065550100', 'Bob Law'), approvalTimeout: 1e308 } });
+    assert.deepEqual(doc.components.schemas.UnauthorizedError.properties.error.enum, [
+      (await call(app, 'GET', '/v1/provisions', { token: null })).body.error,
+    ]);
+    const badDuration = await call(app, 'POST', '/v1/provisions', {
+      json: { ...flowroute('+12065550100', 'Bob Law'), approvalTimeout: 1e308 },
+    });
     assert.deepEqual([badDuration.status, problemKeys(badDuration.body)], [400, ['approvalTimeout:duration']]);
     assert.match(badDuration.body.problems[0].message, /between 1s and 90d/);
   });
@@ -220,13 +295,22 @@ describe('over a socket: bodies without a Content-Length (curl -X POST, chunked 
   const post = (path: string, ...headers: string[]) => [`POST ${path} HTTP/1.1`, ...headers].join('\r\n');
 
   test('a body-less POST is 401 without a token, 404 for an unknown provisioning; a DELETE is 405', async () => {
-    const unauthenticated = await rawRequest(served.server.port, post('/v1/provisions/cnam-flowroute-12065550100/check-now'));
+    const unauthenticated = await rawRequest(
+      served.server.port,
+      post('/v1/provisions/cnam-flowroute-12065550100/check-now'),
+    );
     assert.equal(unauthenticated.status, 401, unauthenticated.body);
     for (const action of ['check-now', 'cancel']) {
-      const res = await rawRequest(served.server.port, post(`/v1/provisions/cnam-flowroute-19999999997/${action}`, auth));
+      const res = await rawRequest(
+        served.server.port,
+        post(`/v1/provisions/cnam-flowroute-19999999997/${action}`, auth),
+      );
       assert.deepEqual([res.status, JSON.parse(res.body).error], [404, 'not-found'], `${action}: ${res.body}`);
     }
-    const deleted = await rawRequest(served.server.port, ['DELETE /v1/provisions/cnam-flowroute-19999999997 HTTP/1.1', auth].join('\r\n'));
+    const deleted = await rawRequest(
+      served.server.port,
+      ['DELETE /v1/provisions/cnam-flowroute-19999999997 HTTP/1.1', auth].join('\r\n'),
+    );
     assert.equal(deleted.status, 405, deleted.body);
     assert.match(deleted.headers, /^allow: GET$/im);
     assert.ok(!served.logs.some((l) => Number(l.status) >= 500), 'no 500 logged');
@@ -234,13 +318,25 @@ describe('over a socket: bodies without a Content-Length (curl -X POST, chunked 
 
   test('a chunked JSON body starts a provisioning; a chunked body over the limit is 413, not 500', async () => {
     const json = JSON.stringify(flowroute('+12065550160', 'Maple Bakery'));
-    const started = await rawRequest(served.server.port, post('/v1/provisions', auth, 'Content-Type: application/json', 'Transfer-Encoding: chunked'), chunked(json.slice(0, 20), json.slice(20)));
+    const started = await rawRequest(
+      served.server.port,
+      post('/v1/provisions', auth, 'Content-Type: application/json', 'Transfer-Encoding: chunked'),
+      chunked(json.slice(0, 20), json.slice(20)),
+    );
     assert.equal(started.status, 201, started.body);
     assert.equal(JSON.parse(started.body).workflowId, 'cnam-flowroute-12065550160');
     const huge = `{"displayName":"${'x'.repeat(70_000)}"}`;
-    const tooLarge = await rawRequest(served.server.port, post('/v1/provisions', auth, 'Content-Type: application/json', 'Transfer-Encoding: chunked'), chunked(huge.slice(0, 40_000), huge.slice(40_000)));
+    const tooLarge = await rawRequest(
+      served.server.port,
+      post('/v1/provisions', auth, 'Content-Type: application/json', 'Transfer-Encoding: chunked'),
+      chunked(huge.slice(0, 40_000), huge.slice(40_000)),
+    );
     assert.deepEqual([tooLarge.status, JSON.parse(tooLarge.body).error], [413, 'payload-too-large']);
-    const unauthenticated = await rawRequest(served.server.port, post('/v1/provisions', 'Content-Type: application/json', 'Transfer-Encoding: chunked'), chunked(json));
+    const unauthenticated = await rawRequest(
+      served.server.port,
+      post('/v1/provisions', 'Content-Type: application/json', 'Transfer-Encoding: chunked'),
+      chunked(json),
+    );
     assert.equal(unauthenticated.status, 401);
   });
 });

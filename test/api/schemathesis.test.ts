@@ -23,10 +23,20 @@ let workDir: string;
 
 function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number }) {
   return new Promise<{ code: number; output: string }>((done) => {
-    execFile(command, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, timeout: options.timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      done({ code, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      command,
+      args,
+      {
+        cwd: options.cwd ?? ROOT,
+        env: { ...process.env, ...options.env },
+        timeout: options.timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ code, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -36,7 +46,16 @@ before(async () => {
   assert.equal(install.code, 0, install.output);
   stack = await startStack({ autoReview: false });
   const port = await freePort();
-  served = await serveApi(stack, { webhook: { authToken: stack.sandboxes.twilio.authToken, publicUrl: `http://127.0.0.1:${port}/webhooks/twilio/trust-products` } }, port);
+  served = await serveApi(
+    stack,
+    {
+      webhook: {
+        authToken: stack.sandboxes.twilio.authToken,
+        publicUrl: `http://127.0.0.1:${port}/webhooks/twilio/trust-products`,
+      },
+    },
+    port,
+  );
   // Its example database and crash cache stay out of the work tree and out of the next run.
   workDir = await mkdtemp(join(tmpdir(), 'cnam-schemathesis-'));
 });
@@ -47,11 +66,15 @@ after(async () => {
 });
 
 test('schemathesis finds no 5xx and no response that differs from /openapi.json', { timeout: 150_000 }, async () => {
-  const { code, output } = await run('bash', [join(ROOT, 'scripts', 'schemathesis.sh'), '--max-examples', '10', '--seed', SEED], {
-    cwd: workDir,
-    env: { CNAM_API_URL: served.server.url, CNAM_API_TOKEN: TOKEN },
-    timeoutMs: 140_000,
-  });
+  const { code, output } = await run(
+    'bash',
+    [join(ROOT, 'scripts', 'schemathesis.sh'), '--max-examples', '10', '--seed', SEED],
+    {
+      cwd: workDir,
+      env: { CNAM_API_URL: served.server.url, CNAM_API_TOKEN: TOKEN },
+      timeoutMs: 140_000,
+    },
+  );
   assert.equal(code, 0, `schemathesis failed:\n${output}`);
   assert.match(output, /Test Phases:/, output);
   assert.ok(!served.logs.some((l) => Number(l.status) >= 500), 'no 5xx in the request log');

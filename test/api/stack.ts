@@ -13,14 +13,26 @@ export const TOKEN = 'test-token-0123456789abcdef';
 export function testApp(stack: Pick<Stack, 'client' | 'taskQueue'>, overrides: Partial<ApiDeps> = {}) {
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const app = createApiApp({ client: stack.client, taskQueue: stack.taskQueue, token: TOKEN, namespace: 'default', logger, ...overrides });
+  const app = createApiApp({
+    client: stack.client,
+    taskQueue: stack.taskQueue,
+    token: TOKEN,
+    namespace: 'default',
+    logger,
+    ...overrides,
+  });
   return { app, logs };
 }
 
 type App = ReturnType<typeof testApp>['app'];
 
 /** A request as a client sends it: JSON body, bearer token unless `token: null`. */
-export async function call(app: App, method: string, path: string, options: { json?: unknown; body?: string; token?: string | null; headers?: Record<string, string> } = {}) {
+export async function call(
+  app: App,
+  method: string,
+  path: string,
+  options: { json?: unknown; body?: string; token?: string | null; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== null) headers.Authorization = `Bearer ${options.token ?? TOKEN}`;
   let body = options.body;
@@ -30,14 +42,29 @@ export async function call(app: App, method: string, path: string, options: { js
   }
   const res = await app.request(path, { method, headers, ...(body !== undefined && { body }) });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: text ? (JSON.parse(text) as any) : null };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answered
+    body: text ? (JSON.parse(text) as any) : null,
+  };
 }
 
 /** The API on a real socket (port 0: any free one), logging JSON lines into `logs`. */
 export async function serveApi(stack: Pick<Stack, 'client' | 'taskQueue'>, overrides: Partial<ApiDeps> = {}, port = 0) {
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const server = await startApiServer({ port, host: '127.0.0.1', client: stack.client, taskQueue: stack.taskQueue, token: TOKEN, namespace: 'default', logger, ...overrides });
+  const server = await startApiServer({
+    port,
+    host: '127.0.0.1',
+    client: stack.client,
+    taskQueue: stack.taskQueue,
+    token: TOKEN,
+    namespace: 'default',
+    logger,
+    ...overrides,
+  });
   return { server, logs };
 }
 
@@ -45,7 +72,11 @@ export async function serveApi(stack: Pick<Stack, 'client' | 'taskQueue'>, overr
  * Sends `head` (request line and headers, no blank line) and then `body` as written, over a plain
  * socket: nothing adds a Content-Length the test did not write. Resolves with the status and body.
  */
-export function rawRequest(port: number, head: string, body = ''): Promise<{ status: number; headers: string; body: string }> {
+export function rawRequest(
+  port: number,
+  head: string,
+  body = '',
+): Promise<{ status: number; headers: string; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
@@ -63,4 +94,5 @@ export function rawRequest(port: number, head: string, body = ''): Promise<{ sta
 }
 
 /** `chunks` in HTTP/1.1 chunked encoding, with the final empty chunk. */
-export const chunked = (...chunks: string[]) => chunks.map((c) => `${Buffer.byteLength(c).toString(16)}\r\n${c}\r\n`).join('') + '0\r\n\r\n';
+export const chunked = (...chunks: string[]) =>
+  chunks.map((c) => `${Buffer.byteLength(c).toString(16)}\r\n${c}\r\n`).join('') + '0\r\n\r\n';

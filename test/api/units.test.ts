@@ -3,86 +3,165 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { toApiError } from '../../src/api/errors';
-import { whileRunning } from '../../src/app/control';
+import { cancelProvision } from '../../src/app/control';
 import { readCallback } from '../../src/providers/twilio/webhook-body';
-import { ProvisionNotRunningError } from '../../src/app/list';
 import { ProvisionStartSchema, zodProblems } from '../../src/app/schemas';
 import { loadApiEnv } from '../../src/api/config';
 import { ConfigError } from '../../src/config/env';
 import { provisionQuery } from '../../src/app/list';
-import { InvalidRequestError } from '../../src/app/start';
+import { InvalidRequestError, ProvisionNotRunningError } from '../../src/app/errors';
 
 describe('readCallback', () => {
   const sid = `BU${'ab'.repeat(16)}`;
   test('finds the BU SID under any field name public receivers guess, in a form', () => {
     for (const field of ['BundleSid', 'Sid', 'TrustProductSid', 'CustomerProfileSid', 'ObjectSid', 'ResourceSid']) {
-      const callback = readCallback('application/x-www-form-urlencoded; charset=utf-8', new URLSearchParams({ AccountSid: 'AC1', [field]: sid, Status: 'twilio-approved' }).toString());
-      assert.deepEqual([callback.kind, callback.trustProductSids, callback.status], ['form', [sid], 'twilio-approved'], field);
+      const callback = readCallback(
+        'application/x-www-form-urlencoded; charset=utf-8',
+        new URLSearchParams({ AccountSid: 'AC1', [field]: sid, Status: 'twilio-approved' }).toString(),
+      );
+      assert.deepEqual(
+        [callback.kind, callback.trustProductSids, callback.status],
+        ['form', [sid], 'twilio-approved'],
+        field,
+      );
       assert.deepEqual(callback.fieldNames, ['AccountSid', field, 'Status']);
     }
   });
   test('finds SIDs nested in JSON and inside URLs, keeps field paths but no values', () => {
     const other = `BU${'cd'.repeat(16)}`;
-    const body = JSON.stringify({ data: { links: { self: `https://trusthub.twilio.com/v1/TrustProducts/${sid}` }, related: [{ sid: other }, { sid }] }, status: 'in-review' });
+    const body = JSON.stringify({
+      data: {
+        links: { self: `https://trusthub.twilio.com/v1/TrustProducts/${sid}` },
+        related: [{ sid: other }, { sid }],
+      },
+      status: 'in-review',
+    });
     const callback = readCallback('application/json', body);
     assert.deepEqual(callback.trustProductSids, [sid, other]);
-    assert.deepEqual(callback.fieldNames, ['data', 'data.links', 'data.links.self', 'data.related', 'data.related[].sid', 'status']);
+    assert.deepEqual(callback.fieldNames, [
+      'data',
+      'data.links',
+      'data.links.self',
+      'data.related',
+      'data.related[].sid',
+      'status',
+    ]);
     assert.equal(callback.status, 'in-review');
     assert.ok(!callback.fieldNames.some((name) => name.includes('BU')), 'no values in the names');
   });
   test('no SID, look-alikes and unknown content: nothing found, nothing thrown', () => {
-    assert.deepEqual(readCallback('application/json', '{"Sid":"BU123","ResourceSid":"XBU' + 'a'.repeat(32) + '"}').trustProductSids, []);
+    assert.deepEqual(
+      readCallback('application/json', '{"Sid":"BU123","ResourceSid":"XBU' + 'a'.repeat(32) + '"}').trustProductSids,
+      [],
+    );
     assert.deepEqual(readCallback(undefined, 'not json').trustProductSids, []);
     assert.deepEqual(readCallback('text/plain', `sid=${sid}`).trustProductSids, [sid]);
   });
 });
 
 describe('duration fields', () => {
-  const start = (extra: Record<string, unknown>) => ProvisionStartSchema.safeParse({ provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law', ...extra });
+  const start = (extra: Record<string, unknown>) =>
+    ProvisionStartSchema.safeParse({ provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law', ...extra });
   test('refuses values out of bounds or not durations with rule duration, naming the bounds', () => {
     for (const value of [1e308, '999999999d', 0, -5, 'soon', '', true, null, Number.NaN, '5 fortnights']) {
       const result = start({ approvalTimeout: value });
       assert.ok(!result.success, `${String(value)} refused`);
-      assert.deepEqual(zodProblems(result.error).map((p) => `${p.field}:${p.rule}`), ['approvalTimeout:duration'], String(value));
+      assert.deepEqual(
+        zodProblems(result.error).map((p) => `${p.field}:${p.rule}`),
+        ['approvalTimeout:duration'],
+        String(value),
+      );
       assert.match(zodProblems(result.error)[0]!.message, /between 1s and 90d/);
     }
     assert.match(zodProblems(start({ approvalPollMax: '8d' }).error!)[0]!.message, /between 1s and 7d/);
   });
   test('accepts milliseconds and strings within bounds, as given', () => {
-    const result = start({ approvalTimeout: '48h', approvalPollInitial: 1000, approvalPollMax: '2 Days', associationWait: '1.5h' });
+    const result = start({
+      approvalTimeout: '48h',
+      approvalPollInitial: 1000,
+      approvalPollMax: '2 Days',
+      associationWait: '1.5h',
+    });
     assert.ok(result.success, JSON.stringify(result.error?.issues));
-    assert.deepEqual(result.data.provider === 'flowroute' && [result.data.approvalTimeout, result.data.approvalPollInitial], ['48h', 1000]);
+    assert.deepEqual(
+      result.data.provider === 'flowroute' && [result.data.approvalTimeout, result.data.approvalPollInitial],
+      ['48h', 1000],
+    );
   });
 });
 
-describe('whileRunning (cancel and check-now)', () => {
+describe('cancelProvision', () => {
   const id = 'cnam-flowroute-12065550100';
   const gone = () => Promise.reject(new WorkflowNotFoundError('workflow execution already completed', id, undefined));
-  // Only what whileRunning touches: describe() of the run, or not found when there is none.
-  const clientSeeing = (status: string | null) =>
-    ({ workflow: { getHandle: () => ({ describe: async () => (status ? { status: { name: status } } : gone()) }) } }) as unknown as Client;
+  // Only what cancelProvision touches: describe() of the run (each call the next status) and cancel().
+  const clientSeeing = (statuses: (string | null)[], cancel: () => Promise<void> = gone) =>
+    ({
+      workflow: {
+        getHandle: () => ({
+          cancel,
+          describe: async () => {
+            const status = statuses.shift() ?? null;
+            return status ? { status: { name: status } } : gone();
+          },
+        }),
+      },
+    }) as unknown as Client;
 
-  test('a run that closed between describe and signal is "not running" (409), not "no such provisioning" (404)', async () => {
-    await assert.rejects(whileRunning(clientSeeing('CANCELLED'), id, gone), (err) => err instanceof ProvisionNotRunningError && err.state === 'cancelled');
-    await assert.rejects(whileRunning(clientSeeing('TIMED_OUT'), id, gone), (err) => err instanceof ProvisionNotRunningError && err.state === 'timed-out');
-    assert.equal(toApiError(await whileRunning(clientSeeing('COMPLETED'), id, gone).catch((e: unknown) => e)).status, 409);
+  test('a closed run is "not running" (409), not "no such provisioning" (404)', async () => {
+    await assert.rejects(
+      cancelProvision(clientSeeing(['CANCELLED']), id),
+      (err) => err instanceof ProvisionNotRunningError && err.state === 'cancelled',
+    );
+    assert.equal(
+      toApiError(await cancelProvision(clientSeeing(['COMPLETED']), id).catch((e: unknown) => e)).status,
+      409,
+    );
   });
-  test('an unknown id stays not found; success passes through', async () => {
-    await assert.rejects(whileRunning(clientSeeing(null), id, gone), WorkflowNotFoundError);
-    assert.equal(await whileRunning(clientSeeing('RUNNING'), id, async () => 'signalled'), 'signalled');
+  test('a run that closes between describe and cancel is "not running" too', async () => {
+    await assert.rejects(
+      cancelProvision(clientSeeing(['RUNNING', 'TIMED_OUT']), id),
+      (err) => err instanceof ProvisionNotRunningError && err.state === 'timed-out',
+    );
+  });
+  test('an unknown id stays not found; a running one is cancelled', async () => {
+    await assert.rejects(cancelProvision(clientSeeing([null]), id), WorkflowNotFoundError);
+    let cancelled = false;
+    const cancel = async () => {
+      cancelled = true;
+    };
+    assert.deepEqual(await cancelProvision(clientSeeing(['RUNNING'], cancel), id), {
+      workflowId: id,
+      cancelRequested: true,
+    });
+    assert.ok(cancelled);
   });
 });
 
 describe('loadApiEnv', () => {
   const token = { CNAM_API_TOKEN: 'x'.repeat(16) };
   test('defaults, and the webhook needs the auth token', () => {
-    assert.deepEqual(loadApiEnv(token), { ...token, CNAM_API_PORT: 8080, CNAM_API_HOST: '127.0.0.1' });
-    assert.throws(() => loadApiEnv({ ...token, CNAM_PUBLIC_WEBHOOK_URL: 'https://cnam.example.com/webhooks/twilio/trust-products' }), /TWILIO_AUTH_TOKEN: is required/);
+    assert.deepEqual(loadApiEnv(token), {
+      ...token,
+      CNAM_API_PORT: 8080,
+      CNAM_API_HOST: '127.0.0.1',
+      callbackSecrets: {},
+    });
+    assert.throws(
+      () =>
+        loadApiEnv({ ...token, CNAM_PUBLIC_WEBHOOK_URL: 'https://cnam.example.com/webhooks/twilio/trust-products' }),
+      /TWILIO_AUTH_TOKEN: is required/,
+    );
   });
   test('a missing or short token and a bad URL or port name the variable', () => {
-    assert.throws(() => loadApiEnv({}), (err: unknown) => err instanceof ConfigError && /CNAM_API_TOKEN/.test(err.message));
+    assert.throws(
+      () => loadApiEnv({}),
+      (err: unknown) => err instanceof ConfigError && /CNAM_API_TOKEN/.test(err.message),
+    );
     assert.throws(() => loadApiEnv({ CNAM_API_TOKEN: 'short' }), /CNAM_API_TOKEN: must be at least 16 characters/);
-    assert.throws(() => loadApiEnv({ ...token, CNAM_PUBLIC_WEBHOOK_URL: 'ftp://x', CNAM_API_PORT: '99999' }), /CNAM_API_PORT[\s\S]*CNAM_PUBLIC_WEBHOOK_URL: must be an http\(s\) URL/);
+    assert.throws(
+      () => loadApiEnv({ ...token, CNAM_PUBLIC_WEBHOOK_URL: 'ftp://x', CNAM_API_PORT: '99999' }),
+      /CNAM_API_PORT[\s\S]*CNAM_PUBLIC_WEBHOOK_URL: must be an http\(s\) URL/,
+    );
   });
 });
 

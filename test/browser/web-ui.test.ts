@@ -38,21 +38,43 @@ before(async () => {
   // Flowroute's review never ends during the test: the provision stays in awaiting-approval.
   stack = await startStack({ flowrouteApprovalDelayMs: 3_600_000 }, { ui: true, queuePrefix: 'browser' });
   ({ server, client } = stack);
-  ({ workflowId } = await startProvision(client, stack.taskQueue, { provider: 'flowroute', number: '+12065550102', displayName: 'Harbor Dental', approvalPollInitial: '1h' }));
+  ({ workflowId } = await startProvision(client, stack.taskQueue, {
+    provider: 'flowroute',
+    number: '+12065550102',
+    displayName: 'Harbor Dental',
+    approvalPollInitial: '1h',
+  }));
   // nextCheckAt is set together with the "Waiting for Flowroute approval…" details.
-  status = await eventually(async () => {
-    const s = await client.workflow.getHandle(workflowId).query(getStatus);
-    return s.step === 'awaiting-approval' && s.nextCheckAt !== null && s;
-  }, 'awaiting-approval with a next check', WAIT_MS);
+  status = await eventually(
+    async () => {
+      const s = await client.workflow.getHandle(workflowId).query(getStatus);
+      return s.step === 'awaiting-approval' && s.nextCheckAt !== null && s;
+    },
+    'awaiting-approval with a next check',
+    WAIT_MS,
+  );
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
 after(async () => {
   await browser?.close();
-  if (workflowId) await client.workflow.getHandle(workflowId).terminate('web-ui test done').catch(() => undefined);
+  if (workflowId)
+    await client.workflow
+      .getHandle(workflowId)
+      .terminate('web-ui test done')
+      .catch(() => undefined);
   await stack?.close();
 });
 
@@ -72,7 +94,9 @@ async function appears(page: Page, target: Locator): Promise<boolean> {
 
 const listUrl = (query: string) => `${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
 
-test('the Web UI lists the waiting provision for a search-attribute query and shows its current details', { skip }, async () => {
+test('the Web UI lists the waiting provision for a search-attribute query and shows its current details', {
+  skip,
+}, async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   page.setDefaultTimeout(WAIT_MS);
   const row = page.getByRole('link', { name: workflowId, exact: true });
@@ -88,7 +112,10 @@ test('the Web UI lists the waiting provision for a search-attribute query and sh
   await page.getByRole('tab', { name: 'User Metadata' }).click();
   const details = page.locator('#user-metadata-current-details').contentFrame();
   const summary = page.locator('#user-metadata-summary').contentFrame();
-  const detailsShown = await appears(page, details.getByText(new RegExp(`^Waiting for Flowroute approval of record ${status.recordId}, next check `)));
+  const detailsShown = await appears(
+    page,
+    details.getByText(new RegExp(`^Waiting for Flowroute approval of record ${status.recordId}, next check `)),
+  );
   await page.screenshot({ path: resolve(OUT, 'web-ui-workflow.png'), fullPage: true });
   assert.ok(detailsShown, `the current details are not shown (see test-output/web-ui-workflow.png)`);
   // Markdown turns the straight quotes of 'Flowroute CNAM "Harbor Dental" for +12065550102' into curly ones.

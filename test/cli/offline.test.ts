@@ -10,7 +10,8 @@ describe('cnam (offline)', () => {
   test('--help lists every command and exits 0', async () => {
     const run = await runCnam(['--help']);
     assert.equal(run.code, 0);
-    for (const command of ['provision', 'status', 'check-now', 'validate-name', 'serve', 'worker', 'setup']) assert.match(run.stdout, new RegExp(command));
+    for (const command of ['provision', 'status', 'check-now', 'validate-name', 'serve', 'worker', 'setup'])
+      assert.match(run.stdout, new RegExp(command));
   });
 
   test('validate-name exits 0 for a valid name and says which providers accept it', async () => {
@@ -27,7 +28,10 @@ describe('cnam (offline)', () => {
     assert.match(twilio.stdout, /twilio \[allowed-characters\]/);
     const both = await runCnam(['validate-name', '2065551234', '--json']);
     assert.equal(both.code, 1);
-    const rules = JSON.parse(both.stdout).results.map((r: { provider: string; violations: { rule: string }[] }) => [r.provider, r.violations.map((v) => v.rule)]);
+    const rules = JSON.parse(both.stdout).results.map((r: { provider: string; violations: { rule: string }[] }) => [
+      r.provider,
+      r.violations.map((v) => v.rule),
+    ]);
     assert.deepEqual(rules, [
       ['flowroute', ['needs-letter', 'not-phone-number']],
       ['twilio', ['starts-with-letter', 'not-phone-number']],
@@ -35,7 +39,10 @@ describe('cnam (offline)', () => {
   });
 
   test('provision refuses a bad name and number before contacting Temporal, exit 1', async () => {
-    const run = await runCnam(['provision', 'flowroute', '--number', '+18005550100', '--name', 'Seattle Police', '--json'], NO_TEMPORAL);
+    const run = await runCnam(
+      ['provision', 'flowroute', '--number', '+18005550100', '--name', 'Seattle Police', '--json'],
+      NO_TEMPORAL,
+    );
     assert.equal(run.code, 1);
     const body = JSON.parse(run.stdout);
     assert.equal(body.error, 'invalid-request');
@@ -56,11 +63,22 @@ describe('cnam (offline)', () => {
   });
 
   test('worker and serve: an unreachable Temporal is exit 2 with a plain sentence, not a transport dump', async () => {
-    const worker = await runCnam(['worker'], { ...NO_TEMPORAL, FLOWROUTE_ACCESS_KEY: 'key', FLOWROUTE_SECRET_KEY: 'secret' });
+    const worker = await runCnam(['worker'], {
+      ...NO_TEMPORAL,
+      FLOWROUTE_ACCESS_KEY: 'key',
+      FLOWROUTE_SECRET_KEY: 'secret',
+    });
     const serve = await runCnam(['serve'], { ...NO_TEMPORAL, CNAM_API_TOKEN: 'a-token-of-twenty-chars' });
-    for (const [name, run] of [['worker', worker], ['serve', serve]] as const) {
+    for (const [name, run] of [
+      ['worker', worker],
+      ['serve', serve],
+    ] as const) {
       assert.equal(run.code, 2, `${name}: ${run.stderr}`);
-      assert.match(run.stderr, /^Cannot reach Temporal at 127\.0\.0\.1:\d+ \((connection refused|no answer in time)\)\.\nStart the embedded default with `npm run dev`/, name);
+      assert.match(
+        run.stderr,
+        /^Cannot reach Temporal at 127\.0\.0\.1:\d+ \((connection refused|no answer in time)\)\.\nStart the embedded default with `npm run dev`/,
+        name,
+      );
       assert.doesNotMatch(run.stderr, /tonic|transport::Error|at .*\.js:\d+/, name);
     }
   });
@@ -72,13 +90,35 @@ describe('cnam (offline)', () => {
   });
 
   test('durations out of bounds are refused before anything starts', async () => {
-    const huge = await runCnam(['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--association-wait', '999999999d'], NO_TEMPORAL);
+    const huge = await runCnam(
+      ['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--association-wait', '999999999d'],
+      NO_TEMPORAL,
+    );
     assert.equal(huge.code, 2);
     assert.match(huge.stderr, /"999999999d" is not a duration between 1s and 30d/);
-    const days = await runCnam(['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--business-days', '100000'], NO_TEMPORAL);
+    const days = await runCnam(
+      ['provision', 'flowroute', '--number', '+12065550100', '--name', 'Bob Law', '--business-days', '100000'],
+      NO_TEMPORAL,
+    );
     assert.equal(days.code, 2);
     assert.match(days.stderr, /not a whole number of days from 1 to 30/);
-    const poll = await runCnam(['provision', 'twilio', '--number', '+12065550100', '--business-profile', `BU${'0'.repeat(32)}`, '--name', 'ACME', '--email', 'a@b.co', '--poll-initial', '0s'], NO_TEMPORAL);
+    const poll = await runCnam(
+      [
+        'provision',
+        'twilio',
+        '--number',
+        '+12065550100',
+        '--business-profile',
+        `BU${'0'.repeat(32)}`,
+        '--name',
+        'ACME',
+        '--email',
+        'a@b.co',
+        '--poll-initial',
+        '0s',
+      ],
+      NO_TEMPORAL,
+    );
     assert.equal(poll.code, 2);
     assert.match(poll.stderr, /"0s" is not a duration between 1s and 7d/);
   });

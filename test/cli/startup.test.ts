@@ -12,7 +12,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 // Preloaded with `node -r`: at exit, writes every CommonJS module the process loaded to $CNAM_MODULES_OUT.
 const PRELOAD = join(dir, 'list-modules.js');
-writeFileSync(PRELOAD, "process.on('exit', () => require('node:fs').writeFileSync(process.env.CNAM_MODULES_OUT, Object.keys(require.cache).join('\\n')));\n");
+writeFileSync(
+  PRELOAD,
+  "process.on('exit', () => require('node:fs').writeFileSync(process.env.CNAM_MODULES_OUT, Object.keys(require.cache).join('\\n')));\n",
+);
 
 /** Packages that must load only when the command that needs them runs. */
 const HEAVY = ['@temporalio/worker', 'twilio', 'hono', '@hono/node-server'];
@@ -27,7 +30,10 @@ interface Run {
  * Runs `cnam args`. `closedStdout` plays `| head -1` at its worst: the reader has gone before cnam writes
  * (reading a line first would leave it to timing whether any write comes after the close).
  */
-function run(args: string[], options: { env?: NodeJS.ProcessEnv; preload?: boolean; closedStdout?: boolean } = {}): Promise<Run> {
+function run(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; preload?: boolean; closedStdout?: boolean } = {},
+): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [...(options.preload ? ['-r', PRELOAD] : []), CNAM, ...args], {
       env: options.env ?? process.env,
@@ -44,7 +50,10 @@ function run(args: string[], options: { env?: NodeJS.ProcessEnv; preload?: boole
 }
 
 /** The packages (by node_modules folder) a command loaded. */
-async function loadedPackages(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ run: Run; packages: Set<string> }> {
+async function loadedPackages(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ run: Run; packages: Set<string> }> {
   const out = join(dir, `modules-${args[0]}.txt`);
   const result = await run(args, { env: { ...env, CNAM_MODULES_OUT: out }, preload: true });
   const packages = new Set<string>();
@@ -61,7 +70,11 @@ describe('cnam start-up', () => {
       const { run: result, packages } = await loadedPackages(args);
       assert.equal(result.code, 0, result.stderr);
       assert.ok(packages.has('commander'), `the module list is read (commander loaded for ${args[0]})`);
-      assert.deepEqual(HEAVY.filter((p) => packages.has(p)), [], `cnam ${args.join(' ')} loaded them`);
+      assert.deepEqual(
+        HEAVY.filter((p) => packages.has(p)),
+        [],
+        `cnam ${args.join(' ')} loaded them`,
+      );
     }
   });
 

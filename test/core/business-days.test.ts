@@ -46,7 +46,11 @@ test('addUsBusinessDays: skips weekends and holidays, keeps the UTC time of day'
     ['2026-11-26T10:00:00Z', 1, '2026-11-30T10:00:00Z', 'a holiday start counts from the next business day'],
   ];
   for (const [from, days, expected, why] of cases) {
-    assert.equal(addUsBusinessDays(at(from), days).toISOString(), new Date(expected).toISOString(), `${from} + ${days}: ${why}`);
+    assert.equal(
+      addUsBusinessDays(at(from), days).toISOString(),
+      new Date(expected).toISOString(),
+      `${from} + ${days}: ${why}`,
+    );
   }
 });
 

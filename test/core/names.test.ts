@@ -1,17 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  PROVIDERS,
-  checkFlowrouteContent,
-  checkFlowrouteFormat,
-  checkFlowrouteName,
-  checkName,
-  checkTwilioName,
-  describeViolations,
-  normalizeName,
-  type NameCheck,
-  type NameRule,
-} from '../../src/core/names';
+import { describeViolations, normalizeName, type NameCheck, type NameRule } from '../../src/core/names';
+import { checkFlowrouteContent, checkFlowrouteFormat, checkFlowrouteName } from '../../src/providers/flowroute/names';
+import { checkTwilioName } from '../../src/providers/twilio/names';
+import { PROVIDERS, providerById } from '../../src/providers';
+
+const checkName = (raw: string, provider: string): NameCheck => providerById(provider)!.checkName(raw);
 
 const rules = (check: NameCheck): NameRule[] => check.violations.map((v) => v.rule);
 
@@ -30,7 +24,17 @@ test('normalizeName straightens smart quotes, trims and collapses whitespace, ke
 });
 
 test('Flowroute: names that pass every rule', () => {
-  const names = ['Bob Law', 'Pacific Dental', 'Regence Inc', 'ACME PLUMBING', "Bob's Cafe", 'A-1 Auto', 'J&J Co.', 'a_b@c+d/e"f\'g', '  Bob  Law  '];
+  const names = [
+    'Bob Law',
+    'Pacific Dental',
+    'Regence Inc',
+    'ACME PLUMBING',
+    "Bob's Cafe",
+    'A-1 Auto',
+    'J&J Co.',
+    'a_b@c+d/e"f\'g',
+    '  Bob  Law  ',
+  ];
   // Near misses: not whole misleading words, and real names obscenity's preset would flag.
   names.push('Policeman Bob', 'Courtney Smith', 'Dickens Dental', 'Fagan Law', 'Cumming Dental');
   for (const name of names) {
@@ -64,7 +68,10 @@ test('Flowroute: each broken rule is reported, and all of them at once', () => {
     ['911 Help', ['not-misleading']],
     ['Fuck Inc', ['no-profanity']],
     ['Sh1t Co', ['no-profanity']],
-    ['Police Sh1t \u00e9 2065551234', ['max-length', 'allowed-characters', 'not-phone-number', 'no-profanity', 'not-misleading']],
+    [
+      'Police Sh1t \u00e9 2065551234',
+      ['max-length', 'allowed-characters', 'not-phone-number', 'no-profanity', 'not-misleading'],
+    ],
   ];
   for (const [raw, expected] of cases) {
     assert.deepEqual(rules(checkFlowrouteName(raw)), expected, JSON.stringify(raw));
@@ -98,7 +105,15 @@ test('Flowroute: the result carries the normalised name and full-sentence messag
 });
 
 test('Twilio: names that pass every rule', () => {
-  for (const name of ['ACME PLUMBING', 'Bob Law', 'Pacific Dental', 'Acme, Inc.', 'Seattle Dental', 'Texas Roadhouse', 'Plumbing 24']) {
+  for (const name of [
+    'ACME PLUMBING',
+    'Bob Law',
+    'Pacific Dental',
+    'Acme, Inc.',
+    'Seattle Dental',
+    'Texas Roadhouse',
+    'Plumbing 24',
+  ]) {
     const check = checkTwilioName(name);
     assert.deepEqual(check.violations, [], `${name}: ${describeViolations(check)}`);
   }
@@ -131,7 +146,10 @@ test('Twilio: each broken rule is reported, and all of them at once', () => {
 });
 
 test('checkName dispatches to the provider rules', () => {
-  assert.deepEqual(PROVIDERS, ['flowroute', 'twilio']);
+  assert.deepEqual(
+    PROVIDERS.map((p) => p.id),
+    ['flowroute', 'twilio'],
+  );
   assert.deepEqual(rules(checkName('Bob & Sons', 'flowroute')), []);
   assert.deepEqual(rules(checkName('Bob & Sons', 'twilio')), ['allowed-characters']);
   assert.deepEqual(rules(checkName('Texas', 'flowroute')), []);
@@ -139,7 +157,7 @@ test('checkName dispatches to the provider rules', () => {
 });
 
 test('every violation message is one sentence naming the offending value', () => {
-  for (const provider of PROVIDERS) {
+  for (const { id: provider } of PROVIDERS) {
     for (const raw of ['1 FBI & Texas Police Sh1t', '2065551234', 'Texas', '1234']) {
       for (const { message } of checkName(raw, provider).violations) {
         assert.match(message, /^[A-Z].*\.$/, message);
@@ -153,9 +171,17 @@ test('common surnames and place names that only look official are allowed', () =
   for (const name of ['Harris Plumbing', 'Federal Way DDS', 'Food Court Cafe', 'Clinton Tools']) {
     assert.equal(checkFlowrouteName(name).ok, true, name);
   }
-  for (const [name, term] of [['Kamala Harris', 'kamala'], ['Federal Agent', 'federal agent'], ['Superior Court', 'superior court']] as const) {
+  for (const [name, term] of [
+    ['Kamala Harris', 'kamala'],
+    ['Federal Agent', 'federal agent'],
+    ['Superior Court', 'superior court'],
+  ] as const) {
     const check = checkFlowrouteName(name);
-    assert.deepEqual(check.violations.map((v) => v.rule), ['not-misleading'], name);
+    assert.deepEqual(
+      check.violations.map((v) => v.rule),
+      ['not-misleading'],
+      name,
+    );
     assert.match(check.violations[0]!.message, new RegExp(term, 'i'));
   }
 });

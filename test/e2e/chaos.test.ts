@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runChaos } from '../../bench/chaos';
 
-test('10 provisionings under faults, kill -9 of the worker and a server crash: all complete, nothing twice', { timeout: 8 * 60_000 }, async () => {
+test('10 provisionings under faults, kill -9 of the worker and a server crash: all complete, nothing twice', {
+  timeout: 8 * 60_000,
+}, async () => {
   const report = await runChaos({
     provisionings: 10,
     faultRate: 0.2,

@@ -23,7 +23,11 @@ let cliEnv: Record<string, string>;
 before(async () => {
   stack = await startStack({ flowrouteApprovalDelayMs: 500, twilioDecisionDelayMs: 500 }, { queuePrefix: 'e2e' });
   ({ server, sandboxes, client } = stack);
-  cliEnv = { TEMPORAL_ADDRESS: server.address, CNAM_TASK_QUEUE: stack.taskQueue, TEMPORAL_UI_URL: 'http://ui.test:8233' };
+  cliEnv = {
+    TEMPORAL_ADDRESS: server.address,
+    CNAM_TASK_QUEUE: stack.taskQueue,
+    TEMPORAL_UI_URL: 'http://ui.test:8233',
+  };
 });
 
 after(async () => {
@@ -34,7 +38,10 @@ const FAST = ['--poll-initial', '1s', '--poll-max', '2s', '--association-wait', 
 
 describe('cnam on a real dev server', () => {
   test('provision --wait completes and status shows every step', async () => {
-    const run = await runCnam(['provision', 'flowroute', '--number', '(206) 555-0101', '--name', 'Pacific Dental', '--wait', '--json', ...FAST], cliEnv);
+    const run = await runCnam(
+      ['provision', 'flowroute', '--number', '(206) 555-0101', '--name', 'Pacific Dental', '--wait', '--json', ...FAST],
+      cliEnv,
+    );
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.equal(out.workflowId, 'cnam-flowroute-12065550101');
@@ -50,7 +57,15 @@ describe('cnam on a real dev server', () => {
     assert.equal(report.state, 'completed');
     assert.deepEqual(
       report.status.stepsDone.map((s: { step: string }) => s.step),
-      ['validating', 'creating-record', 'awaiting-approval', 'assigning', 'awaiting-propagation', 'confirming', 'completed'],
+      [
+        'validating',
+        'creating-record',
+        'awaiting-approval',
+        'assigning',
+        'awaiting-propagation',
+        'confirming',
+        'completed',
+      ],
     );
   });
 
@@ -66,9 +81,12 @@ describe('cnam on a real dev server', () => {
     assert.equal(sandboxes.flowroute.snapshot().records.filter((r) => r.value === 'REGENCE INC').length, 1);
   });
 
-  test('a provider refusal fails the run with exit 1 and Flowroute\'s message', async () => {
+  test("a provider refusal fails the run with exit 1 and Flowroute's message", async () => {
     // 12065550199 is a valid US number but not on the sandbox account: the assign call gets a 404.
-    const run = await runCnam(['provision', 'flowroute', '--number', '+12065550199', '--name', 'Bob Law', '--wait', '--json', ...FAST], cliEnv);
+    const run = await runCnam(
+      ['provision', 'flowroute', '--number', '+12065550199', '--name', 'Bob Law', '--wait', '--json', ...FAST],
+      cliEnv,
+    );
     assert.equal(run.code, 1);
     const out = JSON.parse(run.stdout);
     assert.equal(out.state, 'failed');
@@ -77,8 +95,28 @@ describe('cnam on a real dev server', () => {
   });
 
   test('provision twilio --wait runs the whole Trust Hub sequence and status reads it back', async () => {
-    const args = ['provision', 'twilio', '--number', '+12065550103', '--business-profile', sandboxes.twilio.defaultBusinessProfileSid];
-    args.push('--name', 'ACME PLUMBING', '--email', 'ops@example.com', '--wait', '--json', '--poll-initial', '1s', '--poll-max', '2s', '--propagation-wait', '3s');
+    const args = [
+      'provision',
+      'twilio',
+      '--number',
+      '+12065550103',
+      '--business-profile',
+      sandboxes.twilio.defaultBusinessProfileSid,
+    ];
+    args.push(
+      '--name',
+      'ACME PLUMBING',
+      '--email',
+      'ops@example.com',
+      '--wait',
+      '--json',
+      '--poll-initial',
+      '1s',
+      '--poll-max',
+      '2s',
+      '--propagation-wait',
+      '3s',
+    );
     const run = await runCnam(args, cliEnv);
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
@@ -90,20 +128,52 @@ describe('cnam on a real dev server', () => {
     assert.equal(product?.status, 'twilio-approved');
     assert.deepEqual(
       out.status.stepsDone.map((s: { step: string }) => s.step),
-      ['validating', 'preparing-trust-product', 'submitting', 'awaiting-approval', 'enabling-lookup', 'awaiting-propagation', 'completed'],
+      [
+        'validating',
+        'preparing-trust-product',
+        'submitting',
+        'awaiting-approval',
+        'enabling-lookup',
+        'awaiting-propagation',
+        'completed',
+      ],
     );
   });
 
   test('provision twilio refuses a name Twilio does not allow before starting anything', async () => {
-    const args = ['provision', 'twilio', '--number', '+12065550104', '--business-profile', sandboxes.twilio.defaultBusinessProfileSid];
+    const args = [
+      'provision',
+      'twilio',
+      '--number',
+      '+12065550104',
+      '--business-profile',
+      sandboxes.twilio.defaultBusinessProfileSid,
+    ];
     const run = await runCnam([...args, '--name', 'Bob & Sons', '--email', 'not-an-email', '--json'], cliEnv);
     assert.equal(run.code, 1);
-    const problems = JSON.parse(run.stdout).problems.map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`);
+    const problems = JSON.parse(run.stdout).problems.map(
+      (p: { field: string; rule: string }) => `${p.field}:${p.rule}`,
+    );
     assert.deepEqual(problems.sort(), ['displayName:allowed-characters', 'notificationEmail:format']);
   });
 
   test('operators find a waiting provision by search attribute and read what it waits for', async () => {
-    const run = await runCnam(['provision', 'flowroute', '--number', '+13125550100', '--name', 'Lakeside Bagels', '--json', '--poll-initial', '1h', '--association-wait', '1s'], cliEnv);
+    const run = await runCnam(
+      [
+        'provision',
+        'flowroute',
+        '--number',
+        '+13125550100',
+        '--name',
+        'Lakeside Bagels',
+        '--json',
+        '--poll-initial',
+        '1h',
+        '--association-wait',
+        '1s',
+      ],
+      cliEnv,
+    );
     assert.equal(run.code, 0, run.stderr);
     const { workflowId } = JSON.parse(run.stdout);
     const handle = client.workflow.getHandle(workflowId);
@@ -117,7 +187,11 @@ describe('cnam on a real dev server', () => {
       return found.length > 0 ? found : undefined;
     }, 'the visibility record');
     assert.deepEqual(ids, [workflowId]);
-    const listed = execFileSync(temporalCliPath(), ['workflow', 'list', '--address', server.address, '--query', query, '--output', 'json'], { encoding: 'utf8' });
+    const listed = execFileSync(
+      temporalCliPath(),
+      ['workflow', 'list', '--address', server.address, '--query', query, '--output', 'json'],
+      { encoding: 'utf8' },
+    );
     assert.match(listed, new RegExp(workflowId));
 
     const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
@@ -131,7 +205,8 @@ describe('cnam on a real dev server', () => {
     assert.equal(result.provider, 'flowroute');
     const done = await eventually(async () => {
       const found: string[] = [];
-      for await (const w of client.workflow.list({ query: `CnamStep = "completed" AND WorkflowId = "${workflowId}"` })) found.push(w.workflowId);
+      for await (const w of client.workflow.list({ query: `CnamStep = "completed" AND WorkflowId = "${workflowId}"` }))
+        found.push(w.workflowId);
       return found.length > 0 ? found : undefined;
     }, 'the completed step in visibility');
     assert.deepEqual(done, [workflowId]);

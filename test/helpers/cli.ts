@@ -13,10 +13,15 @@ export interface CliRun {
 /** Runs the real `cnam` executable in a child process, as a user's shell would. */
 export function runCnam(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliRun> {
   return new Promise((done) => {
-    execFile(process.execPath, [CNAM, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err && typeof err.code === 'number' ? err.code : err ? 1 : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CNAM, ...args],
+      { env: { ...process.env, ...env }, timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        const code = err && typeof err.code === 'number' ? err.code : err ? 1 : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -4,7 +4,6 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadProvidersEnv } from '../../src/config/env';
 import { startSandboxes, type RunningSandboxes, type SandboxesOptions } from '../../dev/sandbox/start';
 import { startDevServer, type RunningDevServer } from '../../dev/temporal/dev-server';
 import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes';
@@ -20,10 +19,22 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(sandboxOptions: SandboxesOptions, options: { ui?: boolean; queuePrefix?: string } = {}): Promise<Stack> {
+export async function startStack(
+  sandboxOptions: SandboxesOptions,
+  options: { ui?: boolean; queuePrefix?: string } = {},
+): Promise<Stack> {
   installQuietRuntime();
-  const [port, uiPort, bundle] = await Promise.all([freePort(), options.ui ? freePort() : Promise.resolve(null), workflowBundle()]);
-  const server = await startDevServer({ port, uiPort, readyTimeoutMs: 90_000, searchAttributes: devServerSearchAttributeFlags() });
+  const [port, uiPort, bundle] = await Promise.all([
+    freePort(),
+    options.ui ? freePort() : Promise.resolve(null),
+    workflowBundle(),
+  ]);
+  const server = await startDevServer({
+    port,
+    uiPort,
+    readyTimeoutMs: 90_000,
+    searchAttributes: devServerSearchAttributeFlags(),
+  });
   const sandboxes = await startSandboxes(sandboxOptions);
   const taskQueue = uniqueTaskQueue(options.queuePrefix ?? 'api');
   const nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -31,7 +42,7 @@ export async function startStack(sandboxOptions: SandboxesOptions, options: { ui
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: buildActivityDeps(loadProvidersEnv(sandboxes.workerEnv)),
+    deps: await buildActivityDeps(sandboxes.workerEnv),
     workflowBundle: bundle,
   });
   const running = worker.run();

@@ -2,6 +2,7 @@
  * Shared Temporal test plumbing: real servers from the binaries `npm run setup:temporal`
  * installed (never a download), workflow code bundled once per test file.
  */
+import { writeWorkflowEntry } from '../../src/worker';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -33,7 +34,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   installQuietRuntime();
   bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
+    workflowsPath: writeWorkflowEntry(),
     logger: new DefaultLogger('WARN'),
   });
   return bundle;
@@ -45,7 +46,11 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 }
 
 /** Polls `probe` until it returns a value, for a state the test cannot await directly. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

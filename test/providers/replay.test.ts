@@ -12,10 +12,17 @@ import { workflowBundle } from '../helpers/temporal';
 
 const HISTORIES = resolve(__dirname, '..', 'histories');
 // Every recording ever made: histories from before a patch prove that runs started then still replay.
-const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('the recordings include both providers, before and after the latest patches', () => {
-  for (const name of ['flowroute-completed.json', 'twilio-completed.json', 'flowroute-completed-v2.json', 'twilio-completed-v2.json']) {
+  for (const name of [
+    'flowroute-completed.json',
+    'twilio-completed.json',
+    'flowroute-completed-v2.json',
+    'twilio-completed-v2.json',
+  ]) {
     assert.ok(files.includes(name), `${name} is recorded`);
   }
 });

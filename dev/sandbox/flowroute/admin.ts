@@ -1,9 +1,68 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
+import { flowrouteDatetime } from './documents';
 import { validateFault, type ActiveFlowrouteFault, type Fault } from './faults';
+import type { StoreConfig } from './options';
+import { numbersInOrder, numbersUsing, recordsInOrder, type CnamStatus, type FlowrouteSandboxState } from './store';
+
+/** One record as `/__sandbox/state` shows it, with its lifecycle state spelled out. */
+export interface SandboxRecordView {
+  id: string;
+  value: string;
+  status: CnamStatus;
+  rejectionReason: string | null;
+  creationDatetime: string;
+  approvalDatetime: string | null;
+  reviewDueAt: string;
+  numberIds: string[];
+}
+
+/** Everything the sandbox holds, for assertions and debugging. */
+export interface FlowrouteSandboxSnapshot {
+  now: string;
+  config: { numbers: string[]; approvalDelayMs: number; autoReview: boolean };
+  records: SandboxRecordView[];
+  numbers: { id: string; cnamId: string | null }[];
+  /** number → CNAM id, only for numbers that carry one. */
+  assignments: Record<string, string>;
+  /** Keyed `METHOD /route/pattern`; `/v2/*` means no route matched. */
+  requestCounts: Record<string, number>;
+  /** Writes the routes applied (2xx), keyed like requestCounts; a lost response still counts. */
+  writeCounts: Record<string, number>;
+  /** Armed faults with how often each matched and fired; spent one-shot faults are gone. */
+  faults: ActiveFlowrouteFault[];
+}
+
+/** A copy of the state in the snapshot's shape: ids as strings, times as Flowroute and ISO strings. */
+export function snapshotState(
+  state: FlowrouteSandboxState,
+  config: StoreConfig,
+  faults: ActiveFlowrouteFault[],
+): FlowrouteSandboxSnapshot {
+  const numbers = numbersInOrder(state);
+  return {
+    now: new Date(config.now()).toISOString(),
+    config: { numbers: [...config.numbers], approvalDelayMs: config.approvalDelayMs, autoReview: config.autoReview },
+    records: recordsInOrder(state).map((r) => ({
+      id: String(r.id),
+      value: r.value,
+      status: r.status,
+      rejectionReason: r.rejectionReason,
+      creationDatetime: flowrouteDatetime(r.createdAtMs),
+      approvalDatetime: r.approvedAtMs === null ? null : flowrouteDatetime(r.approvedAtMs),
+      reviewDueAt: new Date(r.reviewDueAtMs).toISOString(),
+      numberIds: numbersUsing(state, r.id).map((n) => n.id),
+    })),
+    numbers: numbers.map((n) => ({ id: n.id, cnamId: n.cnamId === null ? null : String(n.cnamId) })),
+    assignments: Object.fromEntries(numbers.filter((n) => n.cnamId !== null).map((n) => [n.id, String(n.cnamId)])),
+    requestCounts: { ...state.requestCounts },
+    writeCounts: { ...state.writeCounts },
+    faults,
+  };
+}
 
 /** What the admin routes drive; the same controls the in-process object exposes. */
-export interface SandboxControls {
-  snapshot(): unknown;
+export interface AdminControls {
+  snapshot(): FlowrouteSandboxSnapshot;
   has(id: string): boolean;
   approve(id: string): void;
   reject(id: string, reason: string): void;
@@ -14,7 +73,8 @@ export interface SandboxControls {
 }
 
 /** `/__sandbox/*`: unauthenticated test controls, never part of Flowroute's API. */
-export function registerAdminRoutes(app: Hono, controls: SandboxControls): void {
+export function adminRoutes(controls: AdminControls): Hono {
+  const app = new Hono();
   app.get('/__sandbox/state', (c) => c.json(controls.snapshot()));
 
   app.post('/__sandbox/cnams/:id/approve', (c) => {
@@ -29,7 +89,8 @@ export function registerAdminRoutes(app: Hono, controls: SandboxControls): void 
     if (!controls.has(id)) return c.json({ error: `no CNAM record ${id}` }, 404);
     const body: unknown = await c.req.json().catch(() => undefined);
     const reason = typeof body === 'object' && body !== null && 'reason' in body ? body.reason : undefined;
-    if (typeof reason !== 'string' || reason.trim() === '') return c.json({ error: 'body must be {"reason": "..."}' }, 400);
+    if (typeof reason !== 'string' || reason.trim() === '')
+      return c.json({ error: 'body must be {"reason": "..."}' }, 400);
     controls.reject(id, reason);
     return c.json({ ok: true });
   });
@@ -51,4 +112,5 @@ export function registerAdminRoutes(app: Hono, controls: SandboxControls): void 
     controls.reset();
     return c.body(null, 204);
   });
+  return app;
 }

@@ -1,6 +1,14 @@
 import type { SandboxCnam, SandboxNumber } from './store';
 
-/** Flowroute's `YYYY-MM-DD HH:MM:SS.ffffff+00:00` (UNDOCUMENTED 23); the clock has milliseconds, so µs end in 000. */
+/** Flowroute replies with the JSON:API media type whatever the request sent. */
+export const MEDIA_TYPE = 'application/vnd.api+json';
+
+/** A JSON:API document with Flowroute's content type. */
+export function jsonApi(status: number, doc: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(doc), { status, headers: { 'Content-Type': MEDIA_TYPE, ...headers } });
+}
+
+/** Flowroute's `YYYY-MM-DD HH:MM:SS.ffffff+00:00`, as in its examples; the clock has milliseconds, so µs end in 000. */
 export function flowrouteDatetime(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${iso.slice(20, 23)}000+00:00`;
@@ -28,11 +36,17 @@ export function cnamResource(origin: string, rec: SandboxCnam) {
   };
 }
 
-/** Detail: approved records always carry `relationships.numbers`, plus `included` numbers when any (UNDOCUMENTED 20). */
+/**
+ * Detail: approved records always carry `relationships.numbers`, plus `included` numbers when any. The docs show
+ * them only for records tied to numbers but the SDK README shows an empty list, so clients must take both.
+ */
 export function cnamDetailDocument(origin: string, rec: SandboxCnam, numbers: SandboxNumber[]) {
   const resource = cnamResource(origin, rec);
   if (rec.status !== 'approved') return { data: resource };
-  const data = { ...resource, relationships: { numbers: { data: numbers.map((n) => ({ id: n.id, type: 'number' })) } } };
+  const data = {
+    ...resource,
+    relationships: { numbers: { data: numbers.map((n) => ({ id: n.id, type: 'number' })) } },
+  };
   return numbers.length ? { data, included: numbers.map((n) => numberResource(origin, n)) } : { data };
 }
 
@@ -43,7 +57,7 @@ const RATE_CENTERS: Record<string, { rate_center: string; state: string }> = {
   '646': { rate_center: 'nwyrcyzn01', state: 'ny' },
 };
 
-/** A number resource object; `cnam_preset` shows the assignment at once (UNDOCUMENTED 19). */
+/** A number resource object; `cnam_preset` shows the assignment at once (Flowroute does not say when it appears). */
 export function numberResource(origin: string, n: SandboxNumber) {
   const place = RATE_CENTERS[n.id.slice(1, 4)];
   return {
@@ -73,7 +87,7 @@ export function numberDocument(origin: string, n: SandboxNumber, cnam: SandboxCn
   return cnam ? { data, included: [cnamResource(origin, cnam)] } : { data };
 }
 
-/** `links` for a page: `next` only when records remain past this page (UNDOCUMENTED 21). */
+/** `links` for a page: `next` only when records remain past this page, as in Flowroute's examples. */
 export function pageLinks(url: URL, total: number, limit: number, offset: number): { self: string; next?: string } {
   const links: { self: string; next?: string } = { self: url.toString() };
   if (offset + limit < total) {

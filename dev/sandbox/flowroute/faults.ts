@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { faultMiddleware } from '../shared/fault-middleware';
 import { checkFault, FaultTable, type ActiveFault, type FaultSpec } from '../shared/faults';
-import { flowrouteError } from './http';
+import { flowrouteError } from './errors';
 
 /**
  * A fault for matching requests (see FaultSpec for `kind`, `count`, `rate`, `delayMs`), answered with a
@@ -51,8 +51,15 @@ export function flowrouteFaults(queue: FaultQueue, closing: AbortSignal): Middle
       const status = fault.status ?? 500;
       // Flowroute's 429 sends Retry-After only when the fault names one.
       const headers: Record<string, string> =
-        fault.retryAfterSeconds === undefined || fault.retryAfterSeconds === null ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
-      return flowrouteError(status, fault.title ?? TITLES[status] ?? 'Error', fault.detail ?? 'Injected by the Flowroute sandbox.', headers);
+        fault.retryAfterSeconds === undefined || fault.retryAfterSeconds === null
+          ? {}
+          : { 'Retry-After': String(fault.retryAfterSeconds) };
+      return flowrouteError(
+        status,
+        fault.title ?? TITLES[status] ?? 'Error',
+        fault.detail ?? 'Injected by the Flowroute sandbox.',
+        headers,
+      );
     },
   });
 }

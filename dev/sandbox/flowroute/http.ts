@@ -1,63 +1,35 @@
-import { randomUUID } from 'node:crypto';
-import type { Context, MiddlewareHandler } from 'hono';
-
-/** Flowroute replies with the JSON:API media type whatever the request sent. */
-export const MEDIA_TYPE = 'application/vnd.api+json';
+import type { Context } from 'hono';
+import { MEDIA_TYPE } from './documents';
+import { badRequest, FlowrouteHttpError } from './errors';
 
 // The docs, the Node SDK and a tutorial typo between them use these three for JSON bodies.
 const JSON_TYPES = new Set(['application/json', 'application/vnd.api+json', 'application/vnd+api.json']);
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+const DEFAULT_LIMIT = 10;
 
-/** A JSON:API document with Flowroute's content type. */
-export function jsonApi(status: number, doc: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(doc), { status, headers: { 'Content-Type': MEDIA_TYPE, ...headers } });
-}
-
-/** Flowroute's error document; every error gets a fresh UUIDv4 id (UNDOCUMENTED 25). */
-export function flowrouteError(
-  status: number,
-  title: string,
-  detail: string,
-  headers: Record<string, string> = {},
-): Response {
-  return jsonApi(status, { errors: [{ id: randomUUID(), status, title, detail }] }, headers);
-}
-
-/** HTTP Basic with the access key as user and the secret key as password. */
-export function basicAuth(credentials: () => { accessKey: string; secretKey: string }): MiddlewareHandler {
-  return async (c, next) => {
-    const { accessKey, secretKey } = credentials();
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Basic\s+(.+)$/i.exec(header.trim());
-    const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    const ok = colon >= 0 && decoded.slice(0, colon) === accessKey && decoded.slice(colon + 1) === secretKey;
-    if (!ok) return flowrouteError(401, 'Unauthorized', 'Authentication failed.');
-    await next();
-  };
-}
-
-export type BodyResult = { ok: true; body: unknown } | { ok: false; response: Response };
+/** The origin the client used, for `links`. */
+export const originOf = (c: Context): string => new URL(c.req.url).origin;
 
 /**
- * Reads a create/update body in every shape clients send: JSON (three content types) or form-encoded `value=`.
- * A missing content type is sniffed, as curl's `-d` without `-H` sends form encoding.
+ * Reads a create/update body in every shape clients send: JSON (three content types) or form-encoded `value=`
+ * (the Python SDK's). A missing content type is sniffed, as curl's `-d` without `-H` sends form encoding.
  */
-export async function readBody(c: Context): Promise<BodyResult> {
+export async function readBody(c: Context): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const text = await c.req.text();
   const asForm = () => Object.fromEntries(new URLSearchParams(text));
   if (JSON_TYPES.has(type)) {
     const json = parseJson(text);
-    if (json === undefined) return { ok: false, response: flowrouteError(400, 'Bad Request', 'Request body is not valid JSON.') };
-    return { ok: true, body: json };
+    if (json === undefined) throw badRequest('Request body is not valid JSON.');
+    return json;
   }
-  if (type === FORM_TYPE) return { ok: true, body: asForm() };
-  if (type === '') return { ok: true, body: parseJson(text) ?? asForm() };
-  return {
-    ok: false,
-    response: flowrouteError(415, 'Unsupported Media Type', `Content-Type ${type} is not supported; use ${MEDIA_TYPE}.`),
-  };
+  if (type === FORM_TYPE) return asForm();
+  if (type === '') return parseJson(text) ?? asForm();
+  throw new FlowrouteHttpError(
+    415,
+    'Unsupported Media Type',
+    `Content-Type ${type} is not supported; use ${MEDIA_TYPE}.`,
+  );
 }
 
 /** The CNAM value from a flat `{"value"}` body or a JSON:API `{"data":{"attributes":{"value"}}}` body. */
@@ -66,6 +38,19 @@ export function cnamValueOf(body: unknown): unknown {
   if ('value' in body) return body.value;
   const data = body.data;
   return isObject(data) && isObject(data.attributes) ? data.attributes.value : undefined;
+}
+
+/** `limit` (default 10, the Node SDK's, capped at `max` when given) and `offset`; 400 when malformed. */
+export function readPage(url: URL, max?: number): { limit: number; offset: number } {
+  const limitRaw = url.searchParams.get('limit');
+  const offsetRaw = url.searchParams.get('offset');
+  if (limitRaw !== null && !/^[1-9]\d*$/.test(limitRaw)) throw badRequest('limit must be a positive integer.');
+  if (offsetRaw !== null && !/^\d+$/.test(offsetRaw)) throw badRequest('offset must be a non-negative integer.');
+  const limit = limitRaw === null ? DEFAULT_LIMIT : Number(limitRaw);
+  return {
+    limit: max === undefined ? limit : Math.min(limit, max),
+    offset: offsetRaw === null ? 0 : Number(offsetRaw),
+  };
 }
 
 function parseJson(text: string): unknown {

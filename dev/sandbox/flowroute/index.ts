@@ -1,14 +1,12 @@
-export { createFlowrouteSandboxApp, DEFAULT_SANDBOX_NUMBERS } from './app';
-export type {
-  FlowrouteSandboxApp,
-  FlowrouteSandboxControls,
-  FlowrouteSandboxOptions,
-  FlowrouteSandboxSnapshot,
-  SandboxRecordView,
-} from './app';
+/** Flowroute sandbox: the v2 CNAM and number API of the CNAM flow, served by Hono. */
+export { createFlowrouteSandboxApp } from './app';
+export type { FlowrouteSandboxApp, FlowrouteSandboxControls } from './app';
+export type { FlowrouteSandboxSnapshot, SandboxRecordView } from './admin';
+export { DEFAULT_SANDBOX_NUMBERS, type FlowrouteSandboxOptions } from './options';
 export type { ActiveFlowrouteFault, Fault } from './faults';
 export { ConnectionDropped } from '../shared/connection';
 export type { FaultKind } from '../shared/faults';
 export { startFlowrouteSandbox } from './server';
 export type { RunningFlowrouteSandbox, StartFlowrouteSandboxOptions } from './server';
-export { FlowrouteSandboxStore } from './store';
+export { FlowrouteSandboxStore } from './store-facade';
+export type { FlowrouteSandboxState } from './store';

@@ -1,4 +1,5 @@
-import { reviewCnamValue } from './review';
+import type { ActiveFlowrouteFault } from './faults';
+import type { StoreConfig } from './options';
 
 export type CnamStatus = 'pending' | 'approved' | 'rejected';
 
@@ -21,159 +22,79 @@ export interface SandboxNumber {
   assignedAtMs: number | null;
 }
 
-export interface StoreConfig {
-  numbers: string[];
-  approvalDelayMs: number;
-  autoReview: boolean;
-  now: () => number;
+/** Everything the emulated account holds, as plain data the routes read and change. */
+export interface FlowrouteSandboxState {
+  records: Map<number, SandboxCnam>;
+  /** Keyed by the 11-digit number. */
+  numbers: Map<string, SandboxNumber>;
+  /** The id the next record gets; reset() leaves it alone so an id is never handed out twice. */
+  nextId: number;
+  /** Armed faults, kept here so the state shows what is armed. */
+  faults: ActiveFlowrouteFault[];
+  /** Keyed `METHOD /route/pattern`: every API request that arrived, before faults and auth. */
+  requestCounts: Record<string, number>;
+  /** Same keys: writes the routes applied (2xx), counted even when a fault then lost the response. */
+  writeCounts: Record<string, number>;
 }
 
-// Ids look like Flowroute's five-digit ones and never repeat within a process, even across reset().
+// Ids look like Flowroute's five-digit ones.
 const FIRST_ID = 24141;
 
-/** In-memory account state; reviews pending records lazily whenever they are read. */
-export class FlowrouteSandboxStore {
-  readonly config: StoreConfig;
-  #cnams = new Map<number, SandboxCnam>();
-  #numbers = new Map<string, SandboxNumber>();
-  #nextId = FIRST_ID;
-  #requestCounts: Record<string, number> = {};
-  #writeCounts: Record<string, number> = {};
+export function createState(): FlowrouteSandboxState {
+  return { records: new Map(), numbers: new Map(), nextId: FIRST_ID, faults: [], requestCounts: {}, writeCounts: {} };
+}
 
-  constructor(config: StoreConfig) {
-    this.config = config;
-    this.reset();
-  }
+/**
+ * Empties records, assignments and counters in place (callers keep their reference) and puts the configured
+ * numbers back; armed faults are left to the caller.
+ */
+export function seedState(state: FlowrouteSandboxState, config: Pick<StoreConfig, 'numbers'>): void {
+  state.records.clear();
+  state.numbers.clear();
+  for (const id of config.numbers) state.numbers.set(id, { id, cnamId: null, assignedAtMs: null });
+  for (const counts of [state.requestCounts, state.writeCounts])
+    for (const key of Object.keys(counts)) delete counts[key];
+}
 
-  now(): number {
-    return this.config.now();
-  }
+/** The record with exactly this id: `'024141'` and `'24141.0'` name none, though Number() reads them as 24141. */
+export function recordOf(state: FlowrouteSandboxState, id: string | number): SandboxCnam | undefined {
+  const rec = state.records.get(Number(id));
+  return rec && String(rec.id) === String(id) ? rec : undefined;
+}
 
-  /** Empties records, assignments and counters; numbers go back to the configured list. */
-  reset(): void {
-    this.#cnams.clear();
-    this.#numbers = new Map(this.config.numbers.map((id) => [id, { id, cnamId: null, assignedAtMs: null }]));
-    this.#requestCounts = {};
-    this.#writeCounts = {};
-  }
+/** Every record, ascending id. */
+export function recordsInOrder(state: FlowrouteSandboxState): SandboxCnam[] {
+  return [...state.records.values()].sort((a, b) => a.id - b.id);
+}
 
-  /** Every record, ascending id, each reviewed if due. */
-  list(): SandboxCnam[] {
-    return [...this.#cnams.values()].sort((a, b) => a.id - b.id).map((r) => this.#reviewIfDue(r));
-  }
+/** Duplicates are compared upper-cased against every record, rejected ones included. */
+export function findByValue(state: FlowrouteSandboxState, value: string, exceptId?: number): SandboxCnam | undefined {
+  const wanted = value.toUpperCase();
+  return [...state.records.values()].find((r) => r.id !== exceptId && r.value.toUpperCase() === wanted);
+}
 
-  get(id: string | number): SandboxCnam | undefined {
-    const rec = this.#cnams.get(Number(id));
-    return rec && String(rec.id) === String(id) ? this.#reviewIfDue(rec) : undefined;
-  }
+/** Removes the record and unassigns every number that used it. */
+export function deleteRecord(state: FlowrouteSandboxState, id: number): void {
+  state.records.delete(id);
+  for (const n of state.numbers.values()) if (n.cnamId === id) unassign(n);
+}
 
-  /** Duplicates are compared upper-cased against every record, rejected ones included (UNDOCUMENTED 15). */
-  findByValue(value: string, exceptId?: number): SandboxCnam | undefined {
-    const wanted = value.toUpperCase();
-    return [...this.#cnams.values()].find((r) => r.id !== exceptId && r.value.toUpperCase() === wanted);
-  }
+/** Every number on the account, in ascending order. */
+export function numbersInOrder(state: FlowrouteSandboxState): SandboxNumber[] {
+  return [...state.numbers.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
 
-  create(value: string): SandboxCnam {
-    const now = this.now();
-    const rec: SandboxCnam = {
-      id: this.#nextId++,
-      value,
-      status: 'pending',
-      rejectionReason: null,
-      createdAtMs: now,
-      reviewDueAtMs: now + this.config.approvalDelayMs,
-      approvedAtMs: null,
-    };
-    this.#cnams.set(rec.id, rec);
-    return rec;
-  }
+export function numbersUsing(state: FlowrouteSandboxState, cnamId: number): SandboxNumber[] {
+  return numbersInOrder(state).filter((n) => n.cnamId === cnamId);
+}
 
-  /** Changes a pending record's value and restarts its review. */
-  update(rec: SandboxCnam, value: string): SandboxCnam {
-    rec.value = value;
-    rec.reviewDueAtMs = this.now() + this.config.approvalDelayMs;
-    return rec;
-  }
+/** A number carries one preset, so assigning replaces the one it had. */
+export function assign(number: SandboxNumber, cnamId: number, at: number): void {
+  number.cnamId = cnamId;
+  number.assignedAtMs = at;
+}
 
-  /** Removes the record and unassigns every number that used it. */
-  delete(id: number): void {
-    this.#cnams.delete(id);
-    for (const n of this.#numbers.values()) if (n.cnamId === id) this.unassign(n);
-  }
-
-  approve(id: string | number): SandboxCnam {
-    const rec = this.#require(id);
-    rec.status = 'approved';
-    rec.rejectionReason = null;
-    rec.approvedAtMs = this.now();
-    return rec;
-  }
-
-  reject(id: string | number, reason: string): SandboxCnam {
-    const rec = this.#require(id);
-    rec.status = 'rejected';
-    rec.rejectionReason = reason;
-    rec.approvedAtMs = null;
-    return rec;
-  }
-
-  number(id: string): SandboxNumber | undefined {
-    return this.#numbers.get(id);
-  }
-
-  allNumbers(): SandboxNumber[] {
-    return [...this.#numbers.values()].sort((a, b) => a.id.localeCompare(b.id));
-  }
-
-  numbersUsing(cnamId: number): SandboxNumber[] {
-    return this.allNumbers().filter((n) => n.cnamId === cnamId);
-  }
-
-  /** A number carries one preset, so assigning replaces (UNDOCUMENTED 18). */
-  assign(number: SandboxNumber, cnamId: number): void {
-    number.cnamId = cnamId;
-    number.assignedAtMs = this.now();
-  }
-
-  unassign(number: SandboxNumber): void {
-    number.cnamId = null;
-    number.assignedAtMs = null;
-  }
-
-  countRequest(key: string): void {
-    this.#requestCounts[key] = (this.#requestCounts[key] ?? 0) + 1;
-  }
-
-  requestCounts(): Record<string, number> {
-    return { ...this.#requestCounts };
-  }
-
-  /** A write the routes applied (2xx), counted even when the fault layer then lost the response. */
-  countWrite(key: string): void {
-    this.#writeCounts[key] = (this.#writeCounts[key] ?? 0) + 1;
-  }
-
-  writeCounts(): Record<string, number> {
-    return { ...this.#writeCounts };
-  }
-
-  #require(id: string | number): SandboxCnam {
-    const rec = this.get(id);
-    if (!rec) throw new Error(`Flowroute sandbox: no CNAM record ${id}`);
-    return rec;
-  }
-
-  #reviewIfDue(rec: SandboxCnam): SandboxCnam {
-    if (rec.status !== 'pending' || !this.config.autoReview || this.now() < rec.reviewDueAtMs) return rec;
-    const decision = reviewCnamValue(rec.value);
-    // Decided at the due time, not at the read, so the result does not depend on when someone looks.
-    if (decision.approved) {
-      rec.status = 'approved';
-      rec.approvedAtMs = rec.reviewDueAtMs;
-    } else {
-      rec.status = 'rejected';
-      rec.rejectionReason = decision.reason;
-    }
-    return rec;
-  }
+export function unassign(number: SandboxNumber): void {
+  number.cnamId = null;
+  number.assignedAtMs = null;
 }

@@ -6,6 +6,13 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** `METHOD /route/pattern` of the matched route; a wildcard pattern such as `/v2/*` means none matched. */
 export const routeKey = (c: Context): string => `${c.req.method} ${routePath(c, -1)}`;
 
+/** Adds one to `counts[key]`: each emulator keeps its counts in a plain record its state shows. */
+export function tally(counts: Record<string, number>): (key: string) => void {
+  return (key) => {
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+}
+
 /** Counts every request that arrives, before any fault can stop it. */
 export function countRequests(count: (key: string) => void): MiddlewareHandler {
   return async (c, next) => {

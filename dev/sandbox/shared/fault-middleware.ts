@@ -14,7 +14,11 @@ export interface FaultAnswers<F extends FaultSpec> {
 const BODYLESS = new Set(['GET', 'HEAD']);
 
 /** Applies the faults in `table` before auth and routing, as a failing network or load balancer would. */
-export function faultMiddleware<F extends FaultSpec>(table: FaultTable<F>, closing: AbortSignal, answers: FaultAnswers<F>): MiddlewareHandler {
+export function faultMiddleware<F extends FaultSpec>(
+  table: FaultTable<F>,
+  closing: AbortSignal,
+  answers: FaultAnswers<F>,
+): MiddlewareHandler {
   return async (c, next) => {
     const fault = table.take(c.req.method, c.req.path);
     if (!fault) return next();

@@ -65,7 +65,8 @@ export function checkFault<F extends FaultSpec>(input: unknown, shape: FaultShap
   for (const [key, value] of Object.entries(f)) {
     if (value === undefined) continue;
     if (key === 'retryAfterSeconds') {
-      if (value !== null && (typeof value !== 'number' || !(value >= 0))) return 'retryAfterSeconds must be a non-negative number or null';
+      if (value !== null && (typeof value !== 'number' || !(value >= 0)))
+        return 'retryAfterSeconds must be a non-negative number or null';
       continue;
     }
     const type = types[key];
@@ -85,8 +86,10 @@ export function checkFault<F extends FaultSpec>(input: unknown, shape: FaultShap
   if (fault.delayMs !== undefined && fault.delayMs < 0) return 'delayMs must not be negative';
   if (kind === 'status' && fault.status === undefined && !fault.delayMs) return 'fault needs a status or a delayMs';
   if (kind === 'slow-write' && !fault.delayMs) return 'a slow-write fault needs a delayMs';
-  if (fault.count !== undefined && (!Number.isInteger(fault.count) || fault.count < 1)) return 'fault count must be a positive integer';
-  if (fault.rate !== undefined && !(fault.rate > 0 && fault.rate <= 1)) return 'rate must be greater than 0 and at most 1';
+  if (fault.count !== undefined && (!Number.isInteger(fault.count) || fault.count < 1))
+    return 'fault count must be a positive integer';
+  if (fault.rate !== undefined && !(fault.rate > 0 && fault.rate <= 1))
+    return 'rate must be greater than 0 and at most 1';
   if (fault.seed !== undefined && !Number.isInteger(fault.seed)) return 'seed must be an integer';
   return { ...fault, ...(fault.method !== undefined && { method: fault.method.toUpperCase() }) };
 }

@@ -35,11 +35,15 @@ export interface TwilioSandboxControls {
 /** Every resource in its API JSON shape, plus pending faults and sent callbacks. */
 export function snapshotState(state: TwilioSandboxState, origin: string) {
   const ac = state.accountSid;
-  const all = <T, R>(m: Map<string, T>, f: (origin: string, ac: string, v: T) => R) => [...m.values()].map((v) => f(origin, ac, v));
+  const all = <T, R>(m: Map<string, T>, f: (origin: string, ac: string, v: T) => R) =>
+    [...m.values()].map((v) => f(origin, ac, v));
   return {
     account_sid: ac,
     customer_profiles: all(state.customerProfiles, json.customerProfileJson),
-    customer_profile_channel_endpoint_assignments: all(state.customerProfileAssignments, json.customerProfileAssignmentJson),
+    customer_profile_channel_endpoint_assignments: all(
+      state.customerProfileAssignments,
+      json.customerProfileAssignmentJson,
+    ),
     trust_products: all(state.trustProducts, json.trustProductJson),
     trust_product_entity_assignments: all(state.entityAssignments, json.entityAssignmentJson),
     trust_product_channel_endpoint_assignments: all(state.trustProductAssignments, json.trustProductAssignmentJson),

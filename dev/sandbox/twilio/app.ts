@@ -1,8 +1,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { countRequests, countWrites } from '../shared/counters';
+import { countRequests, countWrites, tally } from '../shared/counters';
 import { FaultTable } from '../shared/faults';
 import { adminRoutes, snapshotState, type TwilioSandboxControls } from './admin';
-import { basicAuth } from './auth';
+import { twilioAuth } from './auth';
 import { createCallbackSender } from './callbacks';
 import type { SandboxContext } from './context';
 import { customerProfileRoutes } from './customer-profiles';
@@ -92,9 +92,14 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
     await next();
   });
   app.route('/', adminRoutes(state, opts, controls));
-  const count = (counts: Record<string, number>) => (key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
   for (const prefix of ['/v1/*', '/2010-04-01/*']) {
-    app.use(prefix, countRequests(count(state.requestCounts)), twilioFaults(faults, closing.signal), countWrites(count(state.writeCounts)), basicAuth(opts));
+    app.use(
+      prefix,
+      countRequests(tally(state.requestCounts)),
+      twilioFaults(faults, closing.signal),
+      countWrites(tally(state.writeCounts)),
+      twilioAuth(opts),
+    );
   }
   for (const routes of [
     customerProfileRoutes,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import twilio from 'twilio';
 
 /**
- * Body shapes a Trust Product status callback can take. Twilio documents none (UNDOCUMENTED 1), so a
+ * Body shapes a Trust Product status callback can take. Twilio documents none, so a
  * receiver is tested against each: the SID under `BundleSid` (default), `Sid` or `TrustProductSid` in a
  * form body, or a JSON body with `ResourceSid`.
  */
@@ -35,11 +35,16 @@ export interface SignedCallback {
   signature: string;
 }
 
-const FORM_SID_FIELD = { 'form-bundle': 'BundleSid', 'form-sid': 'Sid', 'form-trust-product-sid': 'TrustProductSid' } as const;
+const FORM_SID_FIELD = {
+  'form-bundle': 'BundleSid',
+  'form-sid': 'Sid',
+  'form-trust-product-sid': 'TrustProductSid',
+} as const;
 
 /** Checks settings from an untyped source; returns the problem as a message, or the settings given. */
 export function checkCallbackSettings(input: unknown): Partial<CallbackSettings> | string {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'callback settings must be a JSON object';
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return 'callback settings must be a JSON object';
   const { callbackShape, callbackRepeats, ...rest } = input as Record<string, unknown>;
   const [unknown] = Object.keys(rest);
   if (unknown) return `unknown callback setting ${unknown}`;
@@ -60,15 +65,36 @@ export function checkCallbackSettings(input: unknown): Partial<CallbackSettings>
  * as Twilio signs JSON webhooks: `bodySHA256=<hex sha256 of the body>` is added to the URL and the
  * signature covers that URL with no fields.
  */
-export function signedCallback(shape: CallbackShape, authToken: string, url: string, fields: CallbackFields): SignedCallback {
+export function signedCallback(
+  shape: CallbackShape,
+  authToken: string,
+  url: string,
+  fields: CallbackFields,
+): SignedCallback {
   const reason: Record<string, string> = fields.failureReason ? { FailureReason: fields.failureReason } : {};
   if (shape === 'json') {
-    const params: Record<string, string> = { AccountSid: fields.accountSid, ResourceSid: fields.trustProductSid, Status: fields.status, ...reason };
+    const params: Record<string, string> = {
+      AccountSid: fields.accountSid,
+      ResourceSid: fields.trustProductSid,
+      Status: fields.status,
+      ...reason,
+    };
     const body = JSON.stringify(params);
     const signedUrl = withQueryParam(url, 'bodySHA256', createHash('sha256').update(body).digest('hex'));
-    return { url: signedUrl, contentType: 'application/json', body, params, signature: twilio.getExpectedTwilioSignature(authToken, signedUrl, {}) };
+    return {
+      url: signedUrl,
+      contentType: 'application/json',
+      body,
+      params,
+      signature: twilio.getExpectedTwilioSignature(authToken, signedUrl, {}),
+    };
   }
-  const params: Record<string, string> = { AccountSid: fields.accountSid, [FORM_SID_FIELD[shape]]: fields.trustProductSid, Status: fields.status, ...reason };
+  const params: Record<string, string> = {
+    AccountSid: fields.accountSid,
+    [FORM_SID_FIELD[shape]]: fields.trustProductSid,
+    Status: fields.status,
+    ...reason,
+  };
   return {
     url,
     contentType: 'application/x-www-form-urlencoded',

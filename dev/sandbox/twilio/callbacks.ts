@@ -2,7 +2,7 @@ import { checkCallbackSettings, signedCallback, type CallbackFields, type Callba
 import { badRequest } from './errors';
 import type { CallbackRecord, TrustProduct, TwilioSandboxState } from './store';
 
-/** Sends Trust Product status callbacks (UNDOCUMENTED 1) and keeps a log of them. */
+/** Sends Trust Product status callbacks (their contract is undocumented; see callback-shapes.ts) and keeps a log of them. */
 export interface CallbackSender {
   /** Fire-and-forget POST of the product's current status to its StatusCallback, if any. */
   notify(tp: TrustProduct): void;
@@ -19,7 +19,12 @@ const CALLBACK_TIMEOUT_MS = 5000;
  * Signs with the account auth token exactly as Twilio signs webhooks. By default one attempt and no
  * retry; `callbackRepeats` delivers each callback that many times, one after the other.
  */
-export function createCallbackSender(state: TwilioSandboxState, authToken: string, now: () => number, initial: CallbackSettings): CallbackSender {
+export function createCallbackSender(
+  state: TwilioSandboxState,
+  authToken: string,
+  now: () => number,
+  initial: CallbackSettings,
+): CallbackSender {
   const inFlight = new Set<Promise<void>>();
   let current = { ...initial };
 
@@ -38,7 +43,11 @@ export function createCallbackSender(state: TwilioSandboxState, authToken: strin
     try {
       const res = await fetch(cb.url, {
         method: 'POST',
-        headers: { 'Content-Type': cb.contentType, 'User-Agent': 'TwilioProxy/1.1', 'X-Twilio-Signature': cb.signature },
+        headers: {
+          'Content-Type': cb.contentType,
+          'User-Agent': 'TwilioProxy/1.1',
+          'X-Twilio-Signature': cb.signature,
+        },
         body: cb.body,
         signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
       });
@@ -58,7 +67,8 @@ export function createCallbackSender(state: TwilioSandboxState, authToken: strin
       if (tp.status === 'twilio-rejected' && tp.failureReason) fields.failureReason = tp.failureReason;
       const settings = { ...current };
       const deliver = async () => {
-        for (let attempt = 1; attempt <= settings.callbackRepeats; attempt++) await send(url, fields, settings, attempt);
+        for (let attempt = 1; attempt <= settings.callbackRepeats; attempt++)
+          await send(url, fields, settings, attempt);
       };
       const p = deliver().finally(() => inFlight.delete(p));
       inFlight.add(p);

@@ -15,12 +15,22 @@ export function readChannelEndpoint(state: TwilioSandboxState, form: URLSearchPa
 }
 
 /** `ChannelEndpointSid` and `ChannelEndpointSids` (comma-separated) list filters. */
-export function channelEndpointFilter(c: Context): { filters: Filters; keep: (a: ChannelEndpointAssignment) => boolean } {
+export function channelEndpointFilter(c: Context): {
+  filters: Filters;
+  keep: (a: ChannelEndpointAssignment) => boolean;
+} {
   const one = c.req.query('ChannelEndpointSid');
-  const many = c.req.queries('ChannelEndpointSids')?.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const many = c.req
+    .queries('ChannelEndpointSids')
+    ?.flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const wanted = new Set([...(one ? [one] : []), ...(many ?? [])]);
   return {
-    filters: [['ChannelEndpointSid', one], ['ChannelEndpointSids', many?.join(',')]],
+    filters: [
+      ['ChannelEndpointSid', one],
+      ['ChannelEndpointSids', many?.join(',')],
+    ],
     keep: (a) => wanted.size === 0 || wanted.has(a.channelEndpointSid),
   };
 }

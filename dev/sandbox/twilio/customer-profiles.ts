@@ -20,10 +20,19 @@ export function customerProfileRoutes({ state, opts }: SandboxContext): Hono {
   app.get('/v1/CustomerProfiles', (c) => {
     const [status, name, policy] = [c.req.query('Status'), c.req.query('FriendlyName'), c.req.query('PolicySid')];
     const items = [...state.customerProfiles.values()].filter(
-      (cp) => (!status || cp.status === status) && (!name || cp.friendlyName === name) && (!policy || cp.policySid === policy),
+      (cp) =>
+        (!status || cp.status === status) &&
+        (!name || cp.friendlyName === name) &&
+        (!policy || cp.policySid === policy),
     );
-    const filters: [string, string | undefined][] = [['Status', status], ['FriendlyName', name], ['PolicySid', policy]];
-    return c.json(trustHubPage(c, origin(c), filters, items, (cp) => customerProfileJson(origin(c), state.accountSid, cp)));
+    const filters: [string, string | undefined][] = [
+      ['Status', status],
+      ['FriendlyName', name],
+      ['PolicySid', policy],
+    ];
+    return c.json(
+      trustHubPage(c, origin(c), filters, items, (cp) => customerProfileJson(origin(c), state.accountSid, cp)),
+    );
   });
 
   app.get('/v1/CustomerProfiles/:sid', (c) =>
@@ -35,11 +44,18 @@ export function customerProfileRoutes({ state, opts }: SandboxContext): Hono {
     const pn = readChannelEndpoint(state, await readForm(c));
     for (const a of state.customerProfileAssignments.values()) {
       if (a.channelEndpointSid !== pn.sid) continue;
-      if (a.parentSid === cp.sid) throw conflict(`Phone number ${pn.sid} is already assigned to Business Profile ${cp.sid}`);
+      if (a.parentSid === cp.sid)
+        throw conflict(`Phone number ${pn.sid} is already assigned to Business Profile ${cp.sid}`);
       throw badRequest(`Phone number ${pn.sid} is already assigned to another Business Profile (${a.parentSid})`);
     }
     const sid = newSid('RA');
-    const a = { sid, parentSid: cp.sid, channelEndpointType: 'phone-number', channelEndpointSid: pn.sid, dateCreated: opts.now() };
+    const a = {
+      sid,
+      parentSid: cp.sid,
+      channelEndpointType: 'phone-number',
+      channelEndpointSid: pn.sid,
+      dateCreated: opts.now(),
+    };
     state.customerProfileAssignments.set(sid, a);
     return c.json(customerProfileAssignmentJson(origin(c), state.accountSid, a), 201);
   });
@@ -48,7 +64,9 @@ export function customerProfileRoutes({ state, opts }: SandboxContext): Hono {
     const cp = profileOf(c, c.req.param('cpSid'));
     const { filters, keep } = channelEndpointFilter(c);
     const items = [...state.customerProfileAssignments.values()].filter((a) => a.parentSid === cp.sid && keep(a));
-    return c.json(trustHubPage(c, origin(c), filters, items, (a) => customerProfileAssignmentJson(origin(c), state.accountSid, a)));
+    return c.json(
+      trustHubPage(c, origin(c), filters, items, (a) => customerProfileAssignmentJson(origin(c), state.accountSid, a)),
+    );
   });
 
   const assignmentOf = (c: Context) => {

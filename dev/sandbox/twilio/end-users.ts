@@ -18,7 +18,7 @@ function parseAttributes(raw: string | undefined): Record<string, unknown> | und
   throw badRequest('Invalid Attributes: must be a JSON object');
 }
 
-/** EndUsers: the cnam_information holder of `cnam_display_name` (stored exactly as sent, UNDOCUMENTED 11). */
+/** EndUsers: the cnam_information holder of `cnam_display_name` (stored exactly as sent: Twilio does not say it normalises it). */
 export function endUserRoutes({ state, opts }: SandboxContext): Hono {
   const app = new Hono();
   const origin = (c: Context) => originOf(c, opts.publicUrl);
@@ -46,11 +46,13 @@ export function endUserRoutes({ state, opts }: SandboxContext): Hono {
     return c.json(json(c, eu), 201);
   });
 
-  app.get('/v1/EndUsers', (c) => c.json(trustHubPage(c, origin(c), [], [...state.endUsers.values()], (eu) => json(c, eu))));
+  app.get('/v1/EndUsers', (c) =>
+    c.json(trustHubPage(c, origin(c), [], [...state.endUsers.values()], (eu) => json(c, eu))),
+  );
 
   app.get('/v1/EndUsers/:sid', (c) => c.json(json(c, endUserOf(c))));
 
-  // UNDOCUMENTED 5: attribute edits are always accepted and do not re-open a review.
+  // Undocumented, so the sandbox's choice: attribute edits are always accepted and do not re-open a review.
   app.post('/v1/EndUsers/:sid', async (c) => {
     const eu = endUserOf(c);
     const form = await readForm(c);
@@ -62,12 +64,13 @@ export function endUserRoutes({ state, opts }: SandboxContext): Hono {
     return c.json(json(c, eu));
   });
 
-  // UNDOCUMENTED 9: refuse while a non-draft Trust Product holds it; in draft, drop the assignment too.
+  // Undocumented, so the sandbox's choice: refuse while a non-draft Trust Product holds it; in draft, drop the assignment too.
   app.delete('/v1/EndUsers/:sid', (c) => {
     const eu = endUserOf(c);
     const holders = [...state.entityAssignments.values()].filter((a) => a.objectSid === eu.sid);
     const busy = holders.find((a) => state.trustProducts.get(a.trustProductSid)?.status !== 'draft');
-    if (busy) throw badRequest(`End User ${eu.sid} is assigned to Trust Product ${busy.trustProductSid}, which is not draft`);
+    if (busy)
+      throw badRequest(`End User ${eu.sid} is assigned to Trust Product ${busy.trustProductSid}, which is not draft`);
     for (const a of holders) state.entityAssignments.delete(a.sid);
     state.endUsers.delete(eu.sid);
     return c.body(null, 204);

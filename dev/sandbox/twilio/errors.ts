@@ -23,15 +23,20 @@ export class TwilioApiError extends Error {
   }
 
   body(): TwilioErrorBody {
-    return { code: this.code, message: this.message, more_info: `https://www.twilio.com/docs/errors/${this.code}`, status: this.status };
+    return {
+      code: this.code,
+      message: this.message,
+      more_info: `https://www.twilio.com/docs/errors/${this.code}`,
+      status: this.status,
+    };
   }
 }
 
-/** 400 / 20001 as Twilio words a missing form parameter (UNDOCUMENTED 7). */
+/** 400 / 20001 for a missing form parameter; Twilio marks parameters required but documents no error, so the wording is the sandbox's. */
 export const missingParam = (name: string): TwilioApiError =>
   new TwilioApiError(400, 20001, `Missing required parameter ${name} in the post body`);
 
-/** 400 / 20001 for any other refused input or precondition (UNDOCUMENTED 6). */
+/** 400 / 20001 for any other refused input or precondition, which have no documented code. */
 export const badRequest = (message: string): TwilioApiError => new TwilioApiError(400, 20001, message);
 
 export const notFound = (path: string): TwilioApiError =>
@@ -48,7 +53,8 @@ export function handleError(err: Error, c: Context): Response {
   if (err instanceof ConnectionDropped) throw err;
   // A bug in the sandbox must not hide behind a tidy Twilio 500.
   if (!(err instanceof TwilioApiError)) console.error('[twilio-sandbox] unexpected error', err);
-  const e = err instanceof TwilioApiError ? err : new TwilioApiError(500, 20500, 'An internal server error has occurred');
+  const e =
+    err instanceof TwilioApiError ? err : new TwilioApiError(500, 20500, 'An internal server error has occurred');
   for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
   return c.json(e.body(), e.status as ContentfulStatusCode);
 }

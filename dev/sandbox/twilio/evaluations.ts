@@ -17,9 +17,17 @@ export function evaluationRoutes({ state, opts }: SandboxContext): Hono {
   app.post('/v1/TrustProducts/:tpSid/Evaluations', async (c) => {
     const tp = trustProductOf(state, c, c.req.param('tpSid'));
     const policySid = requireParam(await readForm(c), 'PolicySid');
-    if (policySid !== tp.policySid) throw badRequest(`PolicySid ${policySid} does not match Trust Product ${tp.sid} (policy ${tp.policySid})`);
+    if (policySid !== tp.policySid)
+      throw badRequest(`PolicySid ${policySid} does not match Trust Product ${tp.sid} (policy ${tp.policySid})`);
     const { status, results } = evaluateCnam(state, tp);
-    const e: Evaluation = { sid: newSid('EL'), trustProductSid: tp.sid, policySid, status, results, dateCreated: opts.now() };
+    const e: Evaluation = {
+      sid: newSid('EL'),
+      trustProductSid: tp.sid,
+      policySid,
+      status,
+      results,
+      dateCreated: opts.now(),
+    };
     state.evaluations.set(e.sid, e);
     return c.json(json(c, e), 201);
   });

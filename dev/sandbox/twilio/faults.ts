@@ -13,7 +13,10 @@ const DEFAULT_MESSAGES: Record<number, string> = {
 
 /** Checks an admin-supplied fault, so a typo fails loudly (400 / 20001) instead of never matching. */
 export function validateFault(input: unknown): SandboxFault {
-  const checked = checkFault<SandboxFault>(input, { extraFields: { code: 'number', message: 'string' }, minStatus: 400 });
+  const checked = checkFault<SandboxFault>(input, {
+    extraFields: { code: 'number', message: 'string' },
+    minStatus: 400,
+  });
   if (typeof checked === 'string') throw badRequest(checked);
   return checked;
 }
@@ -30,7 +33,12 @@ export function twilioFaults(table: FaultTable<SandboxFault>, closing: AbortSign
       // Retry-After: 1 on a 429 unless the fault names a value; null leaves it out, as Twilio does not promise it.
       const retryAfter = f.retryAfterSeconds === undefined && status === 429 ? 1 : f.retryAfterSeconds;
       if (retryAfter !== undefined && retryAfter !== null) headers['Retry-After'] = String(retryAfter);
-      throw new TwilioApiError(status, f.code ?? 20000 + status, f.message ?? DEFAULT_MESSAGES[status] ?? 'Injected fault', headers);
+      throw new TwilioApiError(
+        status,
+        f.code ?? 20000 + status,
+        f.message ?? DEFAULT_MESSAGES[status] ?? 'Injected fault',
+        headers,
+      );
     },
   });
 }

@@ -5,16 +5,89 @@ const TOLL_FREE_NPAS = new Set(['800', '833', '844', '855', '866', '877', '888']
 
 // Canadian area codes (CNAM is refused for CA numbers).
 const CANADA_NPAS = new Set([
-  '204', '226', '236', '249', '250', '257', '263', '289', '306', '343', '354', '365', '367', '368', '382',
-  '387', '403', '416', '418', '428', '431', '437', '438', '450', '460', '468', '474', '506', '514', '519',
-  '548', '579', '581', '584', '587', '600', '604', '613', '639', '647', '672', '683', '705', '709', '742',
-  '753', '778', '780', '782', '807', '819', '825', '867', '873', '879', '902', '905', '942',
+  '204',
+  '226',
+  '236',
+  '249',
+  '250',
+  '257',
+  '263',
+  '289',
+  '306',
+  '343',
+  '354',
+  '365',
+  '367',
+  '368',
+  '382',
+  '387',
+  '403',
+  '416',
+  '418',
+  '428',
+  '431',
+  '437',
+  '438',
+  '450',
+  '460',
+  '468',
+  '474',
+  '506',
+  '514',
+  '519',
+  '548',
+  '579',
+  '581',
+  '584',
+  '587',
+  '600',
+  '604',
+  '613',
+  '639',
+  '647',
+  '672',
+  '683',
+  '705',
+  '709',
+  '742',
+  '753',
+  '778',
+  '780',
+  '782',
+  '807',
+  '819',
+  '825',
+  '867',
+  '873',
+  '879',
+  '902',
+  '905',
+  '942',
 ]);
 
 // NANP area codes outside the US (Caribbean members); US territories stay US.
 const OTHER_NANP_NPAS = new Set([
-  '242', '246', '264', '268', '284', '345', '441', '473', '649', '658', '664', '721', '758', '767', '784',
-  '809', '829', '849', '868', '869', '876',
+  '242',
+  '246',
+  '264',
+  '268',
+  '284',
+  '345',
+  '441',
+  '473',
+  '649',
+  '658',
+  '664',
+  '721',
+  '758',
+  '767',
+  '784',
+  '809',
+  '829',
+  '849',
+  '868',
+  '869',
+  '876',
 ]);
 
 /** Classifies an E.164 number: only `us-local` may carry a Twilio CNAM. */
@@ -35,9 +108,10 @@ export function formatFriendlyName(e164: string): string {
 }
 
 /**
- * The 2010 `PhoneNumber` filter (UNDOCUMENTED 12): digits and `*` (any one digit) found anywhere in the
- * number's digits, so a partial number matches as a substring; a leading `+` anchors it at the start, so
- * a whole E.164 number matches only itself. Formatting characters are ignored; anything else matches nothing.
+ * The 2010 `PhoneNumber` filter. Twilio says only that it takes partial numbers and `*` as a wildcard for any
+ * digit, so: digits and `*` (any one digit) found anywhere in the number's digits, so a partial number matches
+ * as a substring; a leading `+` anchors it at the start, so a whole E.164 number matches only itself.
+ * Formatting characters are ignored; anything else matches nothing.
  */
 export function matchesPhoneFilter(e164: string, filter: string): boolean {
   const anchored = filter.startsWith('+');

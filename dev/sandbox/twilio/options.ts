@@ -37,13 +37,13 @@ export interface TwilioSandboxOptions {
   prohibitedTerms?: string[];
   /** Called after every response, admin routes included. */
   onExchange?: (exchange: SandboxExchange) => void;
-  /** Status callback body shape; defaults to 'form-bundle' (UNDOCUMENTED 1). */
+  /** Status callback body shape (Twilio documents none; see callback-shapes.ts); defaults to 'form-bundle'. */
   callbackShape?: CallbackShape;
   /** Deliveries of each status callback, to emulate Twilio retrying; defaults to 1. */
   callbackRepeats?: number;
 }
 
-/** The CNAM policy SID from the seed guide, the same in every account. */
+/** The CNAM policy SID from Twilio's CNAM guide, the same in every account. */
 export const CNAM_POLICY_SID = 'RNf3db3cd1fe25fcfd3c3ded065c8fea53';
 /** Policy SID given to the configured Business Profiles (Secondary Customer Profile policy). */
 export const BUSINESS_PROFILE_POLICY_SID = 'RNdfbf3fae0e1107f8aded0e7cead80bf5';
@@ -68,8 +68,17 @@ export const DEFAULT_NUMBERS = [
 ];
 
 export const DEFAULT_PROHIBITED_TERMS = [
-  'FBI', 'POLICE', 'SHERIFF', 'GOVERNMENT', 'GOVT', 'MEDICARE', 'MEDICAID', 'IRS',
-  'SOCIAL SECURITY', 'FEDERAL', '911',
+  'FBI',
+  'POLICE',
+  'SHERIFF',
+  'GOVERNMENT',
+  'GOVT',
+  'MEDICARE',
+  'MEDICAID',
+  'IRS',
+  'SOCIAL SECURITY',
+  'FEDERAL',
+  '911',
 ];
 
 /** Options with every default applied. */
@@ -107,7 +116,8 @@ function checkSid(prefix: string, sid: string, what: string): string {
 /** Applies defaults and checks the configured SIDs, failing fast on typos. */
 export function resolveOptions(options: TwilioSandboxOptions = {}): ResolvedOptions {
   const accountSid = checkSid('AC', options.accountSid ?? DEFAULT_ACCOUNT_SID, 'accountSid');
-  const configured: NonNullable<TwilioSandboxOptions['numbers']> = options.numbers ?? DEFAULT_NUMBERS.map((phoneNumber) => ({ phoneNumber }));
+  const configured: NonNullable<TwilioSandboxOptions['numbers']> =
+    options.numbers ?? DEFAULT_NUMBERS.map((phoneNumber) => ({ phoneNumber }));
   const numbers = configured.map((n) => ({
     ...n,
     sid: checkSid('PN', n.sid ?? stableSid('PN', `${accountSid}:${n.phoneNumber}`), 'number sid'),
@@ -117,7 +127,10 @@ export function resolveOptions(options: TwilioSandboxOptions = {}): ResolvedOpti
     { friendlyName: 'Draft Holdings Inc', status: 'draft' as const },
   ];
   for (const k of options.apiKeys ?? []) checkSid('SK', k.sid, 'apiKeys[].sid');
-  const callbacks = checkCallbackSettings({ callbackShape: options.callbackShape, callbackRepeats: options.callbackRepeats });
+  const callbacks = checkCallbackSettings({
+    callbackShape: options.callbackShape,
+    callbackRepeats: options.callbackRepeats,
+  });
   if (typeof callbacks === 'string') throw new Error(callbacks);
   return {
     accountSid,

@@ -27,13 +27,14 @@ function intParam(c: Context, name: string, min: number, max: number): number | 
   const raw = c.req.query(name);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw badRequest(`Invalid ${name}: must be an integer between ${min} and ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw badRequest(`Invalid ${name}: must be an integer between ${min} and ${max}`);
   return n;
 }
 
 /**
  * PageSize (1-1000, default 50), Page (echoed; "only for client state") and PageToken
- * (opaque, `PT` + base64 offset, UNDOCUMENTED 10) decide the window.
+ * (opaque, `PT` + base64 offset; Twilio does not document its format) decide the window.
  */
 export function readPaging(c: Context): PageWindow {
   const token = c.req.query('PageToken');
@@ -66,7 +67,8 @@ function links(base: string, filters: Filters, w: PageWindow, total: number): Li
     first: `${base}?${query(filters, w.pageSize, 0, 0)}`,
     current: `${base}?${query(filters, w.pageSize, w.page, w.offset)}`,
     previous: w.offset > 0 ? `${base}?${query(filters, w.pageSize, Math.max(0, w.page - 1), prevOffset)}` : null,
-    next: w.offset + w.pageSize < total ? `${base}?${query(filters, w.pageSize, w.page + 1, w.offset + w.pageSize)}` : null,
+    next:
+      w.offset + w.pageSize < total ? `${base}?${query(filters, w.pageSize, w.page + 1, w.offset + w.pageSize)}` : null,
   };
 }
 

@@ -30,13 +30,21 @@ export function phoneNumberRoutes({ state, opts }: SandboxContext): Hono {
   app.get(`${base}.json`, (c) => {
     assertOwnAccount(opts, c);
     const raw = c.req.query('PhoneNumber');
-    // UNDOCUMENTED 12: an unencoded `+` arrives as a space.
+    // An unencoded `+` in the query arrives as a space; read it as the `+` the client meant.
     const phone = raw?.replace(/^ /, '+');
     const [name, beta, origin] = [c.req.query('FriendlyName'), c.req.query('Beta'), c.req.query('Origin')];
     const items = [...state.phoneNumbers.values()].filter(
-      (pn) => (!phone || matchesPhoneFilter(pn.phoneNumber, phone)) && (!name || pn.friendlyName === name) && (!origin || origin === 'twilio'),
+      (pn) =>
+        (!phone || matchesPhoneFilter(pn.phoneNumber, phone)) &&
+        (!name || pn.friendlyName === name) &&
+        (!origin || origin === 'twilio'),
     );
-    const filters: [string, string | undefined][] = [['FriendlyName', name], ['Beta', beta], ['PhoneNumber', phone], ['Origin', origin]];
+    const filters: [string, string | undefined][] = [
+      ['FriendlyName', name],
+      ['Beta', beta],
+      ['PhoneNumber', phone],
+      ['Origin', origin],
+    ];
     return c.json(apiPage(c, 'incoming_phone_numbers', filters, items, (pn) => phoneNumberJson(state.accountSid, pn)));
   });
 
@@ -58,7 +66,9 @@ export function phoneNumberRoutes({ state, opts }: SandboxContext): Hono {
       ...(name !== undefined && { friendlyName: name }),
       ...(voiceUrl !== undefined && { voiceUrl: voiceUrl === '' ? null : parseUrlParam('VoiceUrl', voiceUrl) }),
       ...(voiceMethod !== undefined && { voiceMethod: method('VoiceMethod', voiceMethod) }),
-      ...(callback !== undefined && { statusCallback: callback === '' ? '' : parseUrlParam('StatusCallback', callback) }),
+      ...(callback !== undefined && {
+        statusCallback: callback === '' ? '' : parseUrlParam('StatusCallback', callback),
+      }),
       ...(callbackMethod !== undefined && { statusCallbackMethod: method('StatusCallbackMethod', callbackMethod) }),
     };
     Object.assign(pn, next);

@@ -19,7 +19,11 @@ export interface ReviewEngine {
 }
 
 /** Builds the engine over the shared state; `callbacks` is told about every Twilio-made status change. */
-export function createReviewEngine(state: TwilioSandboxState, opts: ResolvedOptions, callbacks: CallbackSender): ReviewEngine {
+export function createReviewEngine(
+  state: TwilioSandboxState,
+  opts: ResolvedOptions,
+  callbacks: CallbackSender,
+): ReviewEngine {
   const timers = new Map<string, NodeJS.Timeout>();
 
   function setStatus(tp: TrustProduct, status: TrustHubStatus, at: number, errors: TrustHubErrorEntry[] | null): void {
@@ -34,7 +38,8 @@ export function createReviewEngine(state: TwilioSandboxState, opts: ResolvedOpti
 
   function nextDue(tp: TrustProduct): number | null {
     if (tp.status === 'pending-review' && tp.submittedAt !== null) return tp.submittedAt + opts.inReviewDelayMs;
-    if (tp.status === 'in-review' && opts.autoReview && tp.inReviewAt !== null) return tp.inReviewAt + opts.decisionDelayMs;
+    if (tp.status === 'in-review' && opts.autoReview && tp.inReviewAt !== null)
+      return tp.inReviewAt + opts.decisionDelayMs;
     return null;
   }
 
@@ -44,7 +49,12 @@ export function createReviewEngine(state: TwilioSandboxState, opts: ResolvedOpti
       if (tp.status === 'pending-review') setStatus(tp, 'in-review', due, null);
       else {
         const errors = reviewDecision(state, tp, opts.prohibitedTerms);
-        setStatus(tp, errors.length > 0 ? 'twilio-rejected' : 'twilio-approved', due, errors.length > 0 ? errors : null);
+        setStatus(
+          tp,
+          errors.length > 0 ? 'twilio-rejected' : 'twilio-approved',
+          due,
+          errors.length > 0 ? errors : null,
+        );
       }
     }
   }
@@ -54,14 +64,17 @@ export function createReviewEngine(state: TwilioSandboxState, opts: ResolvedOpti
     timers.delete(tp.sid);
     const due = nextDue(tp);
     if (due === null) return;
-    const timer = setTimeout(() => {
-      timers.delete(tp.sid);
-      if (!state.trustProducts.has(tp.sid)) return;
-      const before = tp.status;
-      advance(tp);
-      // A real clock may fire a hair early: re-arm. An injected clock is driven by its owner.
-      if (tp.status === before && !opts.clockInjected) schedule(tp);
-    }, Math.max(0, due - opts.now()));
+    const timer = setTimeout(
+      () => {
+        timers.delete(tp.sid);
+        if (!state.trustProducts.has(tp.sid)) return;
+        const before = tp.status;
+        advance(tp);
+        // A real clock may fire a hair early: re-arm. An injected clock is driven by its owner.
+        if (tp.status === before && !opts.clockInjected) schedule(tp);
+      },
+      Math.max(0, due - opts.now()),
+    );
     timer.unref();
     timers.set(tp.sid, timer);
   }

@@ -1,5 +1,13 @@
 import { isoTime, rfc2822Time } from './http';
-import type { ChannelEndpointAssignment, CustomerProfile, EndUser, EntityAssignment, Evaluation, PhoneNumber, TrustProduct } from './store';
+import type {
+  ChannelEndpointAssignment,
+  CustomerProfile,
+  EndUser,
+  EntityAssignment,
+  Evaluation,
+  PhoneNumber,
+  TrustProduct,
+} from './store';
 
 // Key order follows Twilio's examples so diffs against real responses stay readable.
 

@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { listen } from '../shared/server';
 import { createTwilioSandboxApp, type TwilioSandboxApp } from './app';
 import type { TwilioSandboxOptions } from './options';
 
@@ -18,22 +16,14 @@ export async function startTwilioSandbox(
 ): Promise<RunningTwilioSandbox> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const sandbox = createTwilioSandboxApp(rest);
-  const { server, info } = await new Promise<{ server: Server; info: AddressInfo }>((resolve, reject) => {
-    const s = serve({ fetch: sandbox.app.fetch, port, hostname: host, overrideGlobalObjects: false }, (i) => resolve({ server: s as Server, info: i }));
-    s.once('error', reject);
-  });
-  // A wildcard bind is reachable on loopback; the URL must be one a client can dial.
-  const dialHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const server = await listen(sandbox.app, { host, port });
   return {
     ...sandbox,
-    url: rest.publicUrl?.replace(/\/+$/, '') ?? `http://${dialHost}:${info.port}`,
-    port: info.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        sandbox.close();
-        server.close((err) => (err ? reject(err) : resolve()));
-        // The SDK keeps connections alive; drop them so close() does not wait for their timeout.
-        server.closeAllConnections();
-      }),
+    url: rest.publicUrl?.replace(/\/+$/, '') ?? server.url,
+    port: server.port,
+    close: () => {
+      sandbox.close();
+      return server.close();
+    },
   };
 }

@@ -177,7 +177,8 @@ export function seedState(state: TwilioSandboxState, opts: ResolvedOptions): voi
   for (const value of Object.values(state)) if (value instanceof Map) value.clear();
   state.faults.length = 0;
   state.callbacks.length = 0;
-  for (const counts of [state.requestCounts, state.writeCounts]) for (const key of Object.keys(counts)) delete counts[key];
+  for (const counts of [state.requestCounts, state.writeCounts])
+    for (const key of Object.keys(counts)) delete counts[key];
   const t = opts.now();
   for (const n of opts.numbers) {
     state.phoneNumbers.set(n.sid, {

@@ -13,10 +13,12 @@ export function objectTypeOf(state: TwilioSandboxState, objectSid: string): stri
   return state.endUsers.get(objectSid)?.type;
 }
 
-// UNDOCUMENTED 5: the bundle's contents are frozen while Twilio reviews or after approval.
+// Twilio does not say what may change after submit; the sandbox freezes the bundle's contents while Twilio reviews it or after approval.
 function assertEditable(tp: TrustProduct): void {
   if (tp.status !== 'draft' && tp.status !== 'twilio-rejected') {
-    throw badRequest(`EntityAssignments can only change while Trust Product ${tp.sid} is draft or twilio-rejected (current: ${tp.status})`);
+    throw badRequest(
+      `EntityAssignments can only change while Trust Product ${tp.sid} is draft or twilio-rejected (current: ${tp.status})`,
+    );
   }
 }
 
@@ -34,10 +36,12 @@ export function entityAssignmentRoutes({ state, opts }: SandboxContext): Hono {
   app.post('/v1/TrustProducts/:tpSid/EntityAssignments', async (c) => {
     const tp = trustProductOf(state, c, c.req.param('tpSid'));
     const objectSid = requireParam(await readForm(c), 'ObjectSid');
-    if (!objectTypeOf(state, objectSid)) throw badRequest(`ObjectSid ${objectSid} is not a Business Profile or End User on this account`);
+    if (!objectTypeOf(state, objectSid))
+      throw badRequest(`ObjectSid ${objectSid} is not a Business Profile or End User on this account`);
     assertEditable(tp);
     for (const a of state.entityAssignments.values()) {
-      if (a.trustProductSid === tp.sid && a.objectSid === objectSid) throw conflict(`${objectSid} is already assigned to Trust Product ${tp.sid}`);
+      if (a.trustProductSid === tp.sid && a.objectSid === objectSid)
+        throw conflict(`${objectSid} is already assigned to Trust Product ${tp.sid}`);
     }
     const a: EntityAssignment = { sid: newSid('BV'), trustProductSid: tp.sid, objectSid, dateCreated: opts.now() };
     state.entityAssignments.set(a.sid, a);

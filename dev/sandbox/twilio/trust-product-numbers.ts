@@ -8,7 +8,13 @@ import { CNAM_POLICY_SID } from './options';
 import { trustHubPage } from './paging';
 import { linkedEntities } from './rules';
 import { trustProductAssignmentJson } from './serialize';
-import { newSid, type ChannelEndpointAssignment, type PhoneNumber, type TrustProduct, type TwilioSandboxState } from './store';
+import {
+  newSid,
+  type ChannelEndpointAssignment,
+  type PhoneNumber,
+  type TrustProduct,
+  type TwilioSandboxState,
+} from './store';
 import { trustProductOf } from './trust-products';
 
 const KIND_REFUSALS = {
@@ -17,16 +23,20 @@ const KIND_REFUSALS = {
   other: 'Only US local long code numbers can be assigned to CNAM Trust Products',
 } as const;
 
-/** The seed's eligibility rules for a number on a CNAM Trust Product (UNDOCUMENTED 6). */
+/** The eligibility rules of Twilio's CNAM guide for a number on a CNAM Trust Product; the errors for breaking them are undocumented. */
 function assertCnamEligible(state: TwilioSandboxState, tp: TrustProduct, pn: PhoneNumber): void {
   const kind = classifyNumber(pn.phoneNumber);
   if (kind !== 'us-local') throw badRequest(`${KIND_REFUSALS[kind]}: ${pn.phoneNumber}`);
   const profiles = linkedEntities(state, tp.sid).profiles.map((p) => p.sid);
-  if (profiles.length === 0) throw badRequest(`Assign a Business Profile to Trust Product ${tp.sid} before adding phone numbers`);
+  if (profiles.length === 0)
+    throw badRequest(`Assign a Business Profile to Trust Product ${tp.sid} before adding phone numbers`);
   const onProfile = [...state.customerProfileAssignments.values()].some(
     (a) => a.channelEndpointSid === pn.sid && profiles.includes(a.parentSid),
   );
-  if (!onProfile) throw badRequest(`Phone number ${pn.sid} is not assigned to Business Profile ${profiles.join(', ')}; only its numbers are eligible`);
+  if (!onProfile)
+    throw badRequest(
+      `Phone number ${pn.sid} is not assigned to Business Profile ${profiles.join(', ')}; only its numbers are eligible`,
+    );
   for (const a of state.trustProductAssignments.values()) {
     const other = state.trustProducts.get(a.parentSid);
     if (a.channelEndpointSid === pn.sid && other && other.sid !== tp.sid && other.policySid === CNAM_POLICY_SID) {
@@ -51,10 +61,17 @@ export function trustProductNumberRoutes({ state, opts }: SandboxContext): Hono 
     const tp = trustProductOf(state, c, c.req.param('tpSid'));
     const pn = readChannelEndpoint(state, await readForm(c));
     for (const a of state.trustProductAssignments.values()) {
-      if (a.parentSid === tp.sid && a.channelEndpointSid === pn.sid) throw conflict(`Phone number ${pn.sid} is already assigned to Trust Product ${tp.sid}`);
+      if (a.parentSid === tp.sid && a.channelEndpointSid === pn.sid)
+        throw conflict(`Phone number ${pn.sid} is already assigned to Trust Product ${tp.sid}`);
     }
     if (tp.policySid === CNAM_POLICY_SID) assertCnamEligible(state, tp, pn);
-    const a = { sid: newSid('RA'), parentSid: tp.sid, channelEndpointType: 'phone-number', channelEndpointSid: pn.sid, dateCreated: opts.now() };
+    const a = {
+      sid: newSid('RA'),
+      parentSid: tp.sid,
+      channelEndpointType: 'phone-number',
+      channelEndpointSid: pn.sid,
+      dateCreated: opts.now(),
+    };
     state.trustProductAssignments.set(a.sid, a);
     return c.json(json(c, a), 201);
   });

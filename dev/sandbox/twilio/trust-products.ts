@@ -50,9 +50,16 @@ export function trustProductRoutes({ state, opts, review }: SandboxContext): Hon
   app.get('/v1/TrustProducts', (c) => {
     const [status, name, policy] = [c.req.query('Status'), c.req.query('FriendlyName'), c.req.query('PolicySid')];
     const items = [...state.trustProducts.values()].filter(
-      (tp) => (!status || tp.status === status) && (!name || tp.friendlyName === name) && (!policy || tp.policySid === policy),
+      (tp) =>
+        (!status || tp.status === status) &&
+        (!name || tp.friendlyName === name) &&
+        (!policy || tp.policySid === policy),
     );
-    const filters: [string, string | undefined][] = [['Status', status], ['FriendlyName', name], ['PolicySid', policy]];
+    const filters: [string, string | undefined][] = [
+      ['Status', status],
+      ['FriendlyName', name],
+      ['PolicySid', policy],
+    ];
     return c.json(trustHubPage(c, origin(c), filters, items, (tp) => json(c, tp)));
   });
 
@@ -62,9 +69,11 @@ export function trustProductRoutes({ state, opts, review }: SandboxContext): Hon
     const tp = trustProductOf(state, c, c.req.param('sid'));
     const form = await readForm(c);
     const status = optionalParam(form, 'Status');
-    // UNDOCUMENTED 4: the client may only submit, and only from draft or after a rejection.
+    // Undocumented, so the sandbox's choice: the client may only submit, and only from draft or after a rejection.
     if (status !== undefined && (status !== 'pending-review' || !['draft', 'twilio-rejected'].includes(tp.status))) {
-      throw badRequest(`Invalid Status ${status}: only pending-review may be set, from draft or twilio-rejected (current: ${tp.status})`);
+      throw badRequest(
+        `Invalid Status ${status}: only pending-review may be set, from draft or twilio-rejected (current: ${tp.status})`,
+      );
     }
     const name = optionalParam(form, 'FriendlyName');
     const email = optionalParam(form, 'Email');
@@ -85,7 +94,8 @@ export function trustProductRoutes({ state, opts, review }: SandboxContext): Hon
     for (const m of [state.entityAssignments, state.evaluations] as Map<string, { trustProductSid: string }>[]) {
       for (const [k, v] of m) if (v.trustProductSid === tp.sid) m.delete(k);
     }
-    for (const [k, v] of state.trustProductAssignments) if (v.parentSid === tp.sid) state.trustProductAssignments.delete(k);
+    for (const [k, v] of state.trustProductAssignments)
+      if (v.parentSid === tp.sid) state.trustProductAssignments.delete(k);
     return c.body(null, 204);
   });
 

@@ -1,15 +1,11 @@
 /**
- * The status every provisioning workflow reports: one object, updated as steps start,
- * answered by the `getStatus` query and woken by the `checkNow` signal.
+ * The status every provisioning workflow reports: one object, updated as steps start, answered by the
+ * `getStatus` query, and the `checkNow` update that cuts a review wait short. Knows no provider: each
+ * workflow passes its own label and registers its own provider-specific messages.
  */
 import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep, CnamTrustProductSid } from './search-attributes';
-import { checkNow, getStatus, trustProductStatusChanged, type ProvisionProvider, type ProvisionStatus, type ProvisionStep } from './messages';
-
-/** Workflow time: the sandbox replaces `Date` with the deterministic time of the current workflow task. */
-export function workflowNow(): Date {
-  return new Date();
-}
+import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from './search-attributes';
+import { checkNow, checkNowSignal, getStatus, type ProvisionStatus, type ProvisionStep } from './messages';
 
 const STEP_SENTENCES: Record<ProvisionStep, string> = {
   validating: 'Checking the name and number',
@@ -25,12 +21,26 @@ const STEP_SENTENCES: Record<ProvisionStep, string> = {
   failed: 'Failed',
 };
 
+export interface ProgressInit {
+  /** The provider's id in the registry, e.g. 'flowroute'. */
+  provider: string;
+  /** The provider's name as people write it, for the Web UI, e.g. 'Flowroute'. */
+  label: string;
+  number: string;
+  displayName: string;
+}
+
 export class Progress {
   readonly status: ProvisionStatus;
-  /** Set by the `checkNow` signal; the current wait ends early and the provider is asked at once. */
+  private readonly label: string;
+  /** Set by `checkNow`: the current review wait ends early and the provider is asked at once. */
   checkNowRequested = false;
+  /** True while polling the provider's review: the only time `checkNow` has anything to cut short. */
+  awaitingReview = false;
 
-  constructor(init: { provider: ProvisionProvider; number: string; displayName: string }) {
+  constructor({ label, ...init }: ProgressInit) {
+    this.label = label;
+    // The workflow's clock (`new Date()` is the time of the current workflow task): deterministic.
     this.status = {
       ...init,
       step: 'validating',
@@ -38,26 +48,38 @@ export class Progress {
       recordId: null,
       resources: {},
       nextCheckAt: null,
-      stepsDone: [{ step: 'validating', at: workflowNow().toISOString() }],
+      stepsDone: [{ step: 'validating', at: new Date().toISOString() }],
       failure: null,
     };
     setHandler(getStatus, () => this.status);
-    setHandler(checkNow, () => {
+    setHandler(checkNow, () => this.requestCheck(), {
+      validator: () => {
+        if (!this.awaitingReview)
+          throw new Error(`Not waiting on a provider review (step: ${this.status.step}); nothing to check now.`);
+      },
+      description:
+        'Check with the provider now instead of at the next scheduled check (only while awaiting its review).',
+    });
+    setHandler(checkNowSignal, () => {
       this.checkNowRequested = true;
     });
     this.index();
-    // Twilio does not document the callback's body: any callback just means "look now".
-    setHandler(trustProductStatusChanged, () => {
-      this.checkNowRequested = true;
-    });
+  }
+
+  /** Wakes the current review wait, e.g. for a provider callback that says the review moved. */
+  requestCheck(): { step: ProvisionStep } {
+    this.checkNowRequested = true;
+    return { step: this.status.step };
   }
 
   enter(step: ProvisionStep, details?: string): void {
     this.status.step = step;
     this.status.nextCheckAt = null;
-    this.status.stepsDone.push({ step, at: workflowNow().toISOString() });
+    this.status.stepsDone.push({ step, at: new Date().toISOString() });
     upsertSearchAttributes([{ key: CnamStep, value: step }]);
-    this.details(details ?? `${STEP_SENTENCES[step]} (${this.providerName()}, ${this.status.number}, "${this.status.displayName}")`);
+    this.details(
+      details ?? `${STEP_SENTENCES[step]} (${this.label}, ${this.status.number}, "${this.status.displayName}")`,
+    );
   }
 
   /** The number and name after validation (E.164, normalised), for status and search. */
@@ -67,18 +89,15 @@ export class Progress {
     this.index();
   }
 
-  resource(role: string, id: string): void {
+  /** A provider resource created or reused, by role; `main` marks the one under review (`recordId`). */
+  resource(role: string, id: string, options: { main?: boolean } = {}): void {
     this.status.resources[role] = id;
-    if (role === 'trustProductSid') upsertSearchAttributes([{ key: CnamTrustProductSid, value: id }]);
+    if (options.main) this.status.recordId = id;
   }
 
   /** What the Web UI shows as the workflow's current details: one human sentence. */
   details(sentence: string): void {
     setCurrentDetails(sentence);
-  }
-
-  private providerName(): string {
-    return this.status.provider === 'flowroute' ? 'Flowroute' : 'Twilio';
   }
 
   private index(): void {

@@ -1,29 +1,17 @@
 /**
- * Custom search attributes, so operators can filter provisionings in the Web UI and with
- * `temporal workflow list --query 'CnamStep="awaiting-approval"'`. Registered by the dev
- * server's flags (`npm run dev`) or `cnam setup` on an existing cluster.
+ * The search attributes every provisioning carries, so operators can filter provisionings in the Web
+ * UI and with `temporal workflow list --query 'CnamStep="awaiting-approval"'`. A provider may add its
+ * own (its module lists them); `cnam setup` and the dev stack register all of them.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-export const SEARCH_ATTRIBUTES = {
-  provider: 'CnamProvider',
-  phoneNumber: 'CnamPhoneNumber',
-  step: 'CnamStep',
-  displayName: 'CnamDisplayName',
-  trustProductSid: 'CnamTrustProductSid',
-} as const;
+/** A typed search attribute key (the SDK exports the function that makes one, not its type). */
+export type SearchAttributeKey = ReturnType<typeof defineSearchAttributeKey<'KEYWORD' | 'TEXT'>>;
 
-export const CnamProvider = defineSearchAttributeKey(SEARCH_ATTRIBUTES.provider, SearchAttributeType.KEYWORD);
-export const CnamPhoneNumber = defineSearchAttributeKey(SEARCH_ATTRIBUTES.phoneNumber, SearchAttributeType.KEYWORD);
-export const CnamStep = defineSearchAttributeKey(SEARCH_ATTRIBUTES.step, SearchAttributeType.KEYWORD);
-export const CnamDisplayName = defineSearchAttributeKey(SEARCH_ATTRIBUTES.displayName, SearchAttributeType.TEXT);
-export const CnamTrustProductSid = defineSearchAttributeKey(SEARCH_ATTRIBUTES.trustProductSid, SearchAttributeType.KEYWORD);
+export const CnamProvider = defineSearchAttributeKey('CnamProvider', SearchAttributeType.KEYWORD);
+export const CnamPhoneNumber = defineSearchAttributeKey('CnamPhoneNumber', SearchAttributeType.KEYWORD);
+export const CnamStep = defineSearchAttributeKey('CnamStep', SearchAttributeType.KEYWORD);
+export const CnamDisplayName = defineSearchAttributeKey('CnamDisplayName', SearchAttributeType.TEXT);
 
-/** Name and type of each, as the dev server's `--search-attribute` flag and the operator service take them. */
-export const SEARCH_ATTRIBUTE_DEFINITIONS: { name: string; type: 'Keyword' | 'Text' }[] = [
-  { name: SEARCH_ATTRIBUTES.provider, type: 'Keyword' },
-  { name: SEARCH_ATTRIBUTES.phoneNumber, type: 'Keyword' },
-  { name: SEARCH_ATTRIBUTES.step, type: 'Keyword' },
-  { name: SEARCH_ATTRIBUTES.displayName, type: 'Text' },
-  { name: SEARCH_ATTRIBUTES.trustProductSid, type: 'Keyword' },
-];
+/** Every key shared by all providers. */
+export const CORE_SEARCH_ATTRIBUTES: SearchAttributeKey[] = [CnamProvider, CnamPhoneNumber, CnamStep, CnamDisplayName];

@@ -1,9 +1,11 @@
 /**
- * Flowroute activities: each one makes one kind of API call and is safe to retry.
+ * Flowroute activities: each makes at most one write and is safe to retry.
  * Built once per worker by `createFlowrouteActivities` around a shared client.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { FlowrouteApiError, type CnamRecord, type FlowrouteClient } from './';
+import type { CnamRecord, FlowrouteClient } from './client';
+import type { CnamRecordView } from './contract';
+import { FlowrouteApiError } from './errors';
 import { FailureType } from '../../core/failures';
 import { mapProviderErrors, providerFailure } from '../../core/provider-failures';
 
@@ -11,9 +13,6 @@ export interface FlowrouteActivityDeps {
   /** Null when the worker has no Flowroute credentials: calls then fail permanently, saying so. */
   flowroute: FlowrouteClient | null;
 }
-
-/** The record as the workflow sees it (plain JSON, no secrets). */
-export type CnamRecordView = Pick<CnamRecord, 'id' | 'value' | 'isApproved' | 'rejectionReason' | 'createdAt' | 'approvedAt'>;
 
 export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) {
   const client = (): FlowrouteClient => {
@@ -36,7 +35,11 @@ export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) 
      * Creates the record. If Flowroute says it is a duplicate, an earlier attempt of this
      * activity (or of this workflow) created it before crashing: look it up and reuse it.
      */
-    async createFlowrouteCnamRecord({ value }: { value: string }): Promise<{ record: CnamRecordView; created: boolean }> {
+    async createFlowrouteCnamRecord({
+      value,
+    }: {
+      value: string;
+    }): Promise<{ record: CnamRecordView; created: boolean }> {
       try {
         return { record: view(await client().createCnam(value)), created: true };
       } catch (err) {
@@ -61,7 +64,13 @@ export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) 
     },
 
     /** Fails for good, before anything is created, when the number is not on this Flowroute account. */
-    async requireFlowrouteNumber({ numberId, e164 }: { numberId: string; e164: string }): Promise<{ cnamPresetId: string | null }> {
+    async requireFlowrouteNumber({
+      numberId,
+      e164,
+    }: {
+      numberId: string;
+      e164: string;
+    }): Promise<{ cnamPresetId: string | null }> {
       try {
         return { cnamPresetId: (await client().getNumber(numberId)).cnamPresetId };
       } catch (err) {
@@ -87,7 +96,14 @@ export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) 
 export type FlowrouteActivities = ReturnType<typeof createFlowrouteActivities>;
 
 function view(r: CnamRecord): CnamRecordView {
-  return { id: r.id, value: r.value, isApproved: r.isApproved, rejectionReason: r.rejectionReason, createdAt: r.createdAt, approvedAt: r.approvedAt };
+  return {
+    id: r.id,
+    value: r.value,
+    isApproved: r.isApproved,
+    rejectionReason: r.rejectionReason,
+    createdAt: r.createdAt,
+    approvedAt: r.approvedAt,
+  };
 }
 
 function isDuplicate(err: unknown): boolean {

@@ -194,7 +194,9 @@ export class FlowrouteClient {
     return new FlowrouteApiError({
       status: null,
       title: timedOut ? 'Timeout' : 'Network error',
-      detail: this.#redact(timedOut ? `${method} ${path} got no response within ${this.timeoutMs} ms` : `${method} ${path}: ${reason}`),
+      detail: this.#redact(
+        timedOut ? `${method} ${path} got no response within ${this.timeoutMs} ms` : `${method} ${path}: ${reason}`,
+      ),
       retryable: true,
       method,
       path,
@@ -210,7 +212,9 @@ export class FlowrouteClient {
       return new FlowrouteApiError({
         status: res.status,
         title: 'Unexpected response',
-        detail: this.#redact(`${method} ${path} returned ${res.status} without an errors document (${describeBody(res)})`),
+        detail: this.#redact(
+          `${method} ${path} returned ${res.status} without an errors document (${describeBody(res)})`,
+        ),
         retryable,
         retryAfterMs,
         method,

@@ -28,7 +28,10 @@ export class FlowrouteApiError extends Error {
   readonly path: string | null;
 
   constructor(init: FlowrouteApiErrorInit) {
-    super(formatMessage(init.status, init.title, init.detail), init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      formatMessage(init.status, init.title, init.detail),
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.status = init.status;
     this.title = init.title;
     this.detail = init.detail;

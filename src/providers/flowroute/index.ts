@@ -1,3 +1,50 @@
-export { FlowrouteClient } from './client';
-export type { CnamPage, CnamRecord, FlowrouteClientOptions, FlowrouteNumber, ListCnamsQuery } from './client';
-export { FlowrouteApiError } from './errors';
+/**
+ * Flowroute, as its CNAM guide tells it: validate the name, create (or reuse) a CNAM record, wait up
+ * to 48 h for approval, assign it to the number, wait 5-7 business days. Read in this order:
+ * options.ts and contract.ts (what it takes and returns), names.ts (the name rules), workflow.ts (the
+ * flow), activities.ts (each API call), client.ts, schemas.ts and errors.ts (Flowroute's v2 API).
+ */
+import type { ProviderModule } from '../../core/provider';
+import type { FlowrouteProvisionInput, FlowrouteProvisionResult } from './contract';
+import type { FlowrouteClient } from './client';
+import { FLOWROUTE_OPTIONS } from './options';
+
+export const flowroute: ProviderModule<
+  'flowroute',
+  FlowrouteProvisionInput,
+  FlowrouteProvisionResult,
+  FlowrouteClient
+> = {
+  id: 'flowroute',
+  label: 'Flowroute',
+  workflowType: 'provisionFlowrouteCnam',
+  loadWorkflow: async () => (await import('./workflow')).provisionFlowrouteCnam,
+  workflowModulePath: require.resolve('./workflow'),
+  // Loaded on first use (zod, the profanity data): `cnam --help` needs neither.
+  get input() {
+    return (require('./contract') as typeof import('./contract')).flowrouteInput;
+  },
+  get result() {
+    return (require('./contract') as typeof import('./contract')).flowrouteResult;
+  },
+  options: FLOWROUTE_OPTIONS,
+  checkName: (raw) => (require('./names') as typeof import('./names')).checkFlowrouteName(raw),
+  numbers: (input) => [{ field: 'number', value: input.number }],
+  normalized: (input, [e164], displayName) => ({ ...input, number: e164!, displayName }),
+  fieldProblems: () => [],
+  searchAttributes: [],
+  cli: {
+    description:
+      'Create (or reuse) a Flowroute CNAM record, wait for approval, assign it to the number and wait for it to take effect',
+    example: 'cnam provision flowroute --number +12065550100 --name "Bob Law" --wait',
+    fields: {
+      number: {
+        flag: '--number <number>',
+        help: 'the US long-code number on your Flowroute account, e.g. +12065550100',
+      },
+      name: { flag: '--name <name>', help: 'the caller name to show, at most 15 characters' },
+    },
+    fromCli: (values) => ({ number: values.number as string, displayName: values.name as string }),
+  },
+  loadRuntime: async () => (await import('./runtime')).flowrouteRuntime,
+};

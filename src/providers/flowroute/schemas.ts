@@ -3,11 +3,9 @@ import { z } from 'zod';
 // Flowroute's docs, SDKs and tutorials disagree on several shapes; each schema accepts every documented variant.
 
 /** A numeric id that arrives as a string in CNAM documents and as a JSON number in the assign reply. */
-export const flowrouteId = z
-  .union([z.string().min(1), z.number().int().nonnegative()])
-  .transform((v) => String(v));
+export const flowrouteId = z.union([z.string().min(1), z.number().int().nonnegative()]).transform((v) => String(v));
 
-/** `is_approved` is a JSON boolean in SDK output and the string "false" on the seed page. */
+/** `is_approved` is a JSON boolean in SDK output and the string "false" in an example of Flowroute's CNAM guide. */
 export const flowrouteBoolean = z.union([
   z.boolean(),
   z
@@ -70,9 +68,7 @@ export const cnamResourceSchema = z.object({
     approval_datetime: optionalTimestamp,
     alias: z.string().nullish(),
   }),
-  relationships: z
-    .object({ numbers: z.object({ data: z.array(resourceRef).nullish() }).nullish() })
-    .nullish(),
+  relationships: z.object({ numbers: z.object({ data: z.array(resourceRef).nullish() }).nullish() }).nullish(),
   links: z.object({ self: z.string().optional() }).nullish(),
 });
 export type CnamResource = z.output<typeof cnamResourceSchema>;

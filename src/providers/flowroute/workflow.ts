@@ -3,61 +3,67 @@
  * wait for approval (up to 48 h) → assign it to the number → wait 5-7 business days → confirm.
  */
 import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
-import { acts } from '../../core/workflow/activity-options';
-import type { CnamRecordView } from './activities';
 import { FailureType } from '../../core/failures';
-import type { FlowrouteProvisionInput, FlowrouteProvisionResult } from '../../core/workflow/messages';
-import { durationOf, requireDurationsInBounds } from '../../core/workflow/durations';
+import { proxyCnamActivities } from '../../core/workflow/activity-options';
+import { optionGiven, optionValue, requireOptionsInBounds } from '../../core/workflow/options';
 import { pollUntilDecided } from '../../core/workflow/polling';
-import { Progress, workflowNow } from '../../core/workflow/progress';
+import { Progress } from '../../core/workflow/progress';
+import type { FlowrouteActivities } from './activities';
+import type { CnamRecordView, FlowrouteProvisionInput, FlowrouteProvisionResult } from './contract';
+import { FLOWROUTE_OPTIONS } from './options';
 
-export const FLOWROUTE_DEFAULTS = {
-  approvalTimeout: '96h',
-  approvalPollInitial: '5m',
-  approvalPollMax: '1h',
-  associationBusinessDays: 7,
-} as const;
+const acts = proxyCnamActivities<FlowrouteActivities>();
 
 export async function provisionFlowrouteCnam(input: FlowrouteProvisionInput): Promise<FlowrouteProvisionResult> {
-  const progress = new Progress({ provider: 'flowroute', number: input.number, displayName: input.displayName });
+  const progress = new Progress({
+    provider: 'flowroute',
+    label: 'Flowroute',
+    number: input.number,
+    displayName: input.displayName,
+  });
   return progress.recordingFailure(() => provision(input, progress));
 }
 
 async function provision(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {
-  requireDurationsInBounds(input);
-  const request = await acts.validateProvisionRequest({ provider: 'flowroute', number: input.number, displayName: input.displayName });
+  requireOptionsInBounds(FLOWROUTE_OPTIONS, input);
+  const request = await acts.validateProvisionRequest({
+    provider: 'flowroute',
+    number: input.number,
+    displayName: input.displayName,
+  });
   progress.validated(request.e164, request.displayName);
+  // Flowroute names a number by its E.164 digits without the plus.
+  const numberId = request.e164.slice(1);
   // Before anything is created: a number not on the account would otherwise fail only at assignment,
   // after the whole review. Histories recorded before this check replay without it.
-  if (patched('check-number-first')) await acts.requireFlowrouteNumber({ numberId: request.flowrouteNumberId, e164: request.e164 });
+  if (patched('check-number-first')) await acts.requireFlowrouteNumber({ numberId, e164: request.e164 });
 
   progress.enter('creating-record');
   const { record, reusedExistingRecord } = await findOrCreateRecord(request.displayName);
   const recordId = record.id;
-  progress.status.recordId = recordId;
-  progress.resource('cnamRecordId', recordId);
+  progress.resource('cnamRecordId', recordId, { main: true });
 
   progress.enter('awaiting-approval');
   await awaitApproval(input, recordId, progress);
-  progress.status.approval = 'approved';
   // Times are the workflow's own observations: one clock for the whole timeline and its waits.
-  const approvedAt = workflowNow().toISOString();
+  const approvedAt = new Date().toISOString();
 
   progress.enter('assigning');
-  await acts.assignFlowrouteCnam({ numberId: request.flowrouteNumberId, cnamId: recordId });
-  const assignedAt = workflowNow().toISOString();
+  await acts.assignFlowrouteCnam({ numberId, cnamId: recordId });
+  const assignedAt = new Date().toISOString();
 
   progress.enter('awaiting-propagation');
-  const effectiveBy = input.associationWait !== undefined
-    ? new Date(workflowNow().getTime() + durationOf('associationWait', input.associationWait)).toISOString()
-    : (await acts.computeEffectiveBy({ from: assignedAt, businessDays: input.associationBusinessDays ?? FLOWROUTE_DEFAULTS.associationBusinessDays })).effectiveBy;
+  const effectiveBy = await associationEffectiveBy(input, assignedAt);
   progress.status.nextCheckAt = effectiveBy;
-  progress.details(`Record ${recordId} is assigned to ${request.e164}; Flowroute's association takes effect by ${effectiveBy}`);
-  const remaining = new Date(effectiveBy).getTime() - workflowNow().getTime();
-  if (remaining > 0) await sleep(remaining, { summary: `Flowroute association of record ${recordId} takes effect by ${effectiveBy}` });
+  progress.details(
+    `Record ${recordId} is assigned to ${request.e164}; Flowroute's association takes effect by ${effectiveBy}`,
+  );
+  const remaining = new Date(effectiveBy).getTime() - Date.now();
+  if (remaining > 0)
+    await sleep(remaining, { summary: `Flowroute association of record ${recordId} takes effect by ${effectiveBy}` });
 
   progress.enter('confirming');
-  const { cnamPresetId } = await acts.getFlowrouteNumberCnam({ numberId: request.flowrouteNumberId });
+  const { cnamPresetId } = await acts.getFlowrouteNumberCnam({ numberId });
   if (cnamPresetId !== recordId) {
     throw ApplicationFailure.create({
       type: FailureType.AssignmentNotConfirmed,
@@ -70,14 +76,14 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
   return {
     provider: 'flowroute',
     number: request.e164,
-    numberId: request.flowrouteNumberId,
+    numberId,
     displayName: record.value,
     cnamRecordId: recordId,
     reusedExistingRecord,
     approvedAt,
     assignedAt,
     effectiveBy,
-    confirmedAt: workflowNow().toISOString(),
+    confirmedAt: new Date().toISOString(),
   };
 }
 
@@ -89,20 +95,30 @@ async function findOrCreateRecord(value: string): Promise<{ record: CnamRecordVi
   return { record: created.record, reusedExistingRecord: !created.created };
 }
 
+/** When the association takes effect: the business days Flowroute documents, or the demo/test override. */
+async function associationEffectiveBy(input: FlowrouteProvisionInput, assignedAt: string): Promise<string> {
+  if (input.associationWait !== undefined) {
+    return new Date(
+      new Date(assignedAt).getTime() + optionValue(FLOWROUTE_OPTIONS, input, 'associationWait'),
+    ).toISOString();
+  }
+  const businessDays = optionValue(FLOWROUTE_OPTIONS, input, 'associationBusinessDays');
+  return (await acts.computeEffectiveBy({ from: assignedAt, businessDays })).effectiveBy;
+}
+
 /** Polls the record over Flowroute's up-to-48-hour review; a rejection fails with Flowroute's reason. */
 async function awaitApproval(input: FlowrouteProvisionInput, recordId: string, progress: Progress): Promise<void> {
   progress.status.approval = 'pending';
-  const timeout = input.approvalTimeout ?? FLOWROUTE_DEFAULTS.approvalTimeout;
-  await pollUntilDecided<true>(
+  await pollUntilDecided(
     progress,
     {
-      timeout: ['approvalTimeout', timeout],
-      initialInterval: ['approvalPollInitial', input.approvalPollInitial ?? FLOWROUTE_DEFAULTS.approvalPollInitial],
-      maxInterval: ['approvalPollMax', input.approvalPollMax ?? FLOWROUTE_DEFAULTS.approvalPollMax],
+      timeoutMs: optionValue(FLOWROUTE_OPTIONS, input, 'approvalTimeout'),
+      initialIntervalMs: optionValue(FLOWROUTE_OPTIONS, input, 'approvalPollInitial'),
+      maxIntervalMs: optionValue(FLOWROUTE_OPTIONS, input, 'approvalPollMax'),
     },
     async () => {
       const current = await acts.getFlowrouteCnamRecord({ id: recordId });
-      if (current.isApproved) return { decided: true, value: true };
+      if (current.isApproved) return true;
       if (current.rejectionReason) {
         progress.status.approval = 'rejected';
         throw ApplicationFailure.create({
@@ -112,11 +128,12 @@ async function awaitApproval(input: FlowrouteProvisionInput, recordId: string, p
           details: [{ recordId, rejectionReason: current.rejectionReason }],
         });
       }
-      return { decided: false };
+      return false;
     },
     {
       describeWait: (at) => `waiting for Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
-      timedOut: `Flowroute did not decide on CNAM record ${recordId} within ${String(timeout)}; the record is kept, start again to keep waiting.`,
+      timedOut: `Flowroute did not decide on CNAM record ${recordId} within ${String(optionGiven(FLOWROUTE_OPTIONS, input, 'approvalTimeout'))}; the record is kept, start again to keep waiting.`,
     },
   );
+  progress.status.approval = 'approved';
 }

@@ -5,14 +5,8 @@
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import twilio from 'twilio';
-import {
-  CNAM_POLICY_SID,
-  describeEvaluationFailures,
-  describeTrustHubError,
-  TwilioNetworkError,
-  TwilioRateLimitError,
-  type Twilio,
-} from './';
+import { CNAM_POLICY_SID, TwilioNetworkError, TwilioRateLimitError, type Twilio } from './client';
+import { describeEvaluationFailures, describeTrustHubError } from './texts';
 import { isTransientStatus } from '../../core/transient';
 import { FailureType } from '../../core/failures';
 import { mapProviderErrors, providerFailure } from '../../core/provider-failures';
@@ -32,7 +26,8 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
     if (sdk) return sdk;
     throw ApplicationFailure.create({
       type: FailureType.ProviderNotConfigured,
-      message: 'This worker has no Twilio credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY_SID/TWILIO_API_KEY_SECRET).',
+      message:
+        'This worker has no Twilio credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY_SID/TWILIO_API_KEY_SECRET).',
       nonRetryable: true,
     });
   };
@@ -42,7 +37,9 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
     /** The PN SID of a number on the account (read only). */
     async resolveTwilioPhoneNumber({ e164 }: { e164: string }): Promise<{ phoneNumberSid: string }> {
       // PhoneNumber also matches partial numbers: keep the exact one.
-      const found = (await twilioCall(() => client().incomingPhoneNumbers.list({ phoneNumber: e164, limit: 20 }))).find((n) => n.phoneNumber === e164);
+      const found = (await twilioCall(() => client().incomingPhoneNumbers.list({ phoneNumber: e164, limit: 20 }))).find(
+        (n) => n.phoneNumber === e164,
+      );
       if (found) return { phoneNumberSid: found.sid };
       throw ApplicationFailure.create({
         type: FailureType.ProviderRefused,
@@ -52,30 +49,50 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
       });
     },
 
-    async getBusinessProfile({ businessProfileSid }: { businessProfileSid: string }): Promise<{ status: string; friendlyName: string }> {
+    async getBusinessProfile({
+      businessProfileSid,
+    }: {
+      businessProfileSid: string;
+    }): Promise<{ status: string; friendlyName: string }> {
       const cp = await twilioCall(() => th().customerProfiles(businessProfileSid).fetch());
       return { status: cp.status, friendlyName: cp.friendlyName };
     },
 
     /** Puts the number on the Business Profile (only its numbers may join a CNAM Trust Product). */
-    async assignNumberToBusinessProfile(input: { businessProfileSid: string; phoneNumberSid: string }): Promise<{ assignmentSid: string; created: boolean }> {
-      const assignments = () => th().customerProfiles(input.businessProfileSid).customerProfilesChannelEndpointAssignment;
+    async assignNumberToBusinessProfile(input: {
+      businessProfileSid: string;
+      phoneNumberSid: string;
+    }): Promise<{ assignmentSid: string; created: boolean }> {
+      const assignments = () =>
+        th().customerProfiles(input.businessProfileSid).customerProfilesChannelEndpointAssignment;
       const { item, created } = await findOrCreate(
-        async () => (await assignments().list({ channelEndpointSid: input.phoneNumberSid })).find((a) => a.channelEndpointSid === input.phoneNumberSid),
+        async () =>
+          (await assignments().list({ channelEndpointSid: input.phoneNumberSid })).find(
+            (a) => a.channelEndpointSid === input.phoneNumberSid,
+          ),
         () => assignments().create({ channelEndpointSid: input.phoneNumberSid, channelEndpointType: 'phone-number' }),
       );
-      log.info(created ? 'Number assigned to Business Profile' : 'Number already on Business Profile', { assignmentSid: item.sid });
+      log.info(created ? 'Number assigned to Business Profile' : 'Number already on Business Profile', {
+        assignmentSid: item.sid,
+      });
       return { assignmentSid: item.sid, created };
     },
 
     /** The CNAM Trust Product named `friendlyName`, created in draft if this provisioning has none yet. */
-    async findOrCreateCnamTrustProduct(input: { friendlyName: string; email: string; statusCallback?: string }): Promise<{ trustProductSid: string; status: string; created: boolean }> {
+    async findOrCreateCnamTrustProduct(input: {
+      friendlyName: string;
+      email: string;
+      statusCallback?: string;
+    }): Promise<{ trustProductSid: string; status: string; created: boolean }> {
       const { item, created } = await findOrCreate(
         async () => {
           const mine = (await th().trustProducts.list({ friendlyName: input.friendlyName, policySid: CNAM_POLICY_SID }))
             .filter((tp) => tp.friendlyName === input.friendlyName && tp.policySid === CNAM_POLICY_SID)
             .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
-          if (mine.length > 1) log.warn('Several CNAM Trust Products share this name; using the oldest', { sids: mine.map((tp) => tp.sid) });
+          if (mine.length > 1)
+            log.warn('Several CNAM Trust Products share this name; using the oldest', {
+              sids: mine.map((tp) => tp.sid),
+            });
           return mine[0];
         },
         () =>
@@ -86,18 +103,27 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
             ...(input.statusCallback && { statusCallback: input.statusCallback }),
           }),
       );
-      log.info(created ? 'CNAM Trust Product created' : 'Reusing CNAM Trust Product', { trustProductSid: item.sid, status: item.status });
+      log.info(created ? 'CNAM Trust Product created' : 'Reusing CNAM Trust Product', {
+        trustProductSid: item.sid,
+        status: item.status,
+      });
       return { trustProductSid: item.sid, status: item.status, created };
     },
 
     /** Attaches a Business Profile (BU) or End User (IT) to the Trust Product. */
-    async assignToTrustProduct(input: { trustProductSid: string; objectSid: string }): Promise<{ assignmentSid: string; created: boolean }> {
+    async assignToTrustProduct(input: {
+      trustProductSid: string;
+      objectSid: string;
+    }): Promise<{ assignmentSid: string; created: boolean }> {
       const assignments = () => th().trustProducts(input.trustProductSid).trustProductsEntityAssignments;
       const { item, created } = await findOrCreate(
         async () => (await assignments().list()).find((a) => a.objectSid === input.objectSid),
         () => assignments().create({ objectSid: input.objectSid }),
       );
-      log.info(created ? 'Entity assigned to Trust Product' : 'Entity already on Trust Product', { assignmentSid: item.sid, objectSid: input.objectSid });
+      log.info(created ? 'Entity assigned to Trust Product' : 'Entity already on Trust Product', {
+        assignmentSid: item.sid,
+        objectSid: input.objectSid,
+      });
       return { assignmentSid: item.sid, created };
     },
 
@@ -105,34 +131,54 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
      * The cnam_information End User named `friendlyName`, holding `displayName`. EndUsers cannot be
      * filtered, so this pages through them; an existing one with another name is updated instead.
      */
-    async findOrCreateCnamEndUser(input: { friendlyName: string; displayName: string }): Promise<{ endUserSid: string; created: boolean; updated: boolean }> {
+    async findOrCreateCnamEndUser(input: {
+      friendlyName: string;
+      displayName: string;
+    }): Promise<{ endUserSid: string; created: boolean; updated: boolean }> {
       const attributes = { cnam_display_name: input.displayName };
       const existing = await twilioCall(() => findEndUser(th(), input.friendlyName));
       if (existing) {
-        if (existing.attributes?.cnam_display_name === input.displayName) return { endUserSid: existing.sid, created: false, updated: false };
+        if (existing.attributes?.cnam_display_name === input.displayName)
+          return { endUserSid: existing.sid, created: false, updated: false };
         await twilioCall(() => th().endUsers(existing.sid).update({ attributes }));
         log.info('CNAM End User display name updated', { endUserSid: existing.sid });
         return { endUserSid: existing.sid, created: false, updated: true };
       }
-      const eu = await twilioCall(() => th().endUsers.create({ friendlyName: input.friendlyName, type: CNAM_END_USER_TYPE, attributes }));
+      const eu = await twilioCall(() =>
+        th().endUsers.create({ friendlyName: input.friendlyName, type: CNAM_END_USER_TYPE, attributes }),
+      );
       log.info('CNAM End User created', { endUserSid: eu.sid });
       return { endUserSid: eu.sid, created: true, updated: false };
     },
 
     /** Puts the number on the Trust Product: the number that will show the name. */
-    async assignNumberToTrustProduct(input: { trustProductSid: string; phoneNumberSid: string }): Promise<{ assignmentSid: string; created: boolean }> {
+    async assignNumberToTrustProduct(input: {
+      trustProductSid: string;
+      phoneNumberSid: string;
+    }): Promise<{ assignmentSid: string; created: boolean }> {
       const assignments = () => th().trustProducts(input.trustProductSid).trustProductsChannelEndpointAssignment;
       const { item, created } = await findOrCreate(
-        async () => (await assignments().list({ channelEndpointSid: input.phoneNumberSid })).find((a) => a.channelEndpointSid === input.phoneNumberSid),
+        async () =>
+          (await assignments().list({ channelEndpointSid: input.phoneNumberSid })).find(
+            (a) => a.channelEndpointSid === input.phoneNumberSid,
+          ),
         () => assignments().create({ channelEndpointSid: input.phoneNumberSid, channelEndpointType: 'phone-number' }),
       );
-      log.info(created ? 'Number assigned to Trust Product' : 'Number already on Trust Product', { assignmentSid: item.sid });
+      log.info(created ? 'Number assigned to Trust Product' : 'Number already on Trust Product', {
+        assignmentSid: item.sid,
+      });
       return { assignmentSid: item.sid, created };
     },
 
     /** Twilio's pre-check; `failures` are sentences naming each unmet requirement. */
-    async evaluateTrustProduct({ trustProductSid }: { trustProductSid: string }): Promise<{ status: 'compliant' | 'noncompliant'; failures: string[] }> {
-      const ev = await twilioCall(() => th().trustProducts(trustProductSid).trustProductsEvaluations.create({ policySid: CNAM_POLICY_SID }));
+    async evaluateTrustProduct({
+      trustProductSid,
+    }: {
+      trustProductSid: string;
+    }): Promise<{ status: 'compliant' | 'noncompliant'; failures: string[] }> {
+      const ev = await twilioCall(() =>
+        th().trustProducts(trustProductSid).trustProductsEvaluations.create({ policySid: CNAM_POLICY_SID }),
+      );
       return { status: ev.status, failures: describeEvaluationFailures(ev.results) };
     },
 
@@ -148,7 +194,9 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
         return { status: before };
       }
       try {
-        const updated = await th().trustProducts(input.trustProductSid).update({ status: 'pending-review', ...(input.statusCallback && { statusCallback: input.statusCallback }) });
+        const updated = await th()
+          .trustProducts(input.trustProductSid)
+          .update({ status: 'pending-review', ...(input.statusCallback && { statusCallback: input.statusCallback }) });
         log.info('Trust Product submitted', { trustProductSid: updated.sid, status: updated.status });
         return { status: updated.status };
       } catch (err) {
@@ -163,7 +211,11 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
     },
 
     /** Status plus rejection reasons as sentences (CNAM codes 11006-11009, 18609). */
-    async getTrustProductStatus({ trustProductSid }: { trustProductSid: string }): Promise<{ status: string; errors: { code: number; message: string }[] }> {
+    async getTrustProductStatus({
+      trustProductSid,
+    }: {
+      trustProductSid: string;
+    }): Promise<{ status: string; errors: { code: number; message: string }[] }> {
       const tp = await twilioCall(() => th().trustProducts(trustProductSid).fetch());
       const errors = ((tp.errors ?? []) as { code?: unknown }[])
         .map((e) => Number(e?.code))
@@ -173,9 +225,15 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
     },
 
     /** Every CNAM Trust Product named `friendlyName` (the name is derived from one provisioning's id), oldest first. */
-    async listCnamTrustProducts({ friendlyName }: { friendlyName: string }): Promise<{ trustProducts: { sid: string; status: string }[] }> {
+    async listCnamTrustProducts({
+      friendlyName,
+    }: {
+      friendlyName: string;
+    }): Promise<{ trustProducts: { sid: string; status: string }[] }> {
       const all = await twilioCall(() => th().trustProducts.list({ friendlyName, policySid: CNAM_POLICY_SID }));
-      const mine = all.filter((tp) => tp.friendlyName === friendlyName).sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
+      const mine = all
+        .filter((tp) => tp.friendlyName === friendlyName)
+        .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
       return { trustProducts: mine.map((tp) => ({ sid: tp.sid, status: tp.status })) };
     },
 
@@ -183,7 +241,11 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
      * Deletes a second Trust Product of this provisioning: one whose create landed after our client had
      * given up, while a retry made the one in use. Only a draft is deleted; anything else is kept and said.
      */
-    async deleteDuplicateTrustProduct({ trustProductSid }: { trustProductSid: string }): Promise<{ deleted: boolean; reason?: string }> {
+    async deleteDuplicateTrustProduct({
+      trustProductSid,
+    }: {
+      trustProductSid: string;
+    }): Promise<{ deleted: boolean; reason?: string }> {
       const tp = await gone(() => twilioCall(() => th().trustProducts(trustProductSid).fetch()));
       if (!tp) return { deleted: false, reason: 'already gone' };
       if (tp.status !== 'draft') {
@@ -202,7 +264,11 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
     },
 
     /** Deletes a second End User of this provisioning (see deleteDuplicateTrustProduct); Twilio refuses while one is in use. */
-    async deleteDuplicateEndUser({ endUserSid }: { endUserSid: string }): Promise<{ deleted: boolean; reason?: string }> {
+    async deleteDuplicateEndUser({
+      endUserSid,
+    }: {
+      endUserSid: string;
+    }): Promise<{ deleted: boolean; reason?: string }> {
       try {
         const removed = await gone(() => twilioCall(() => th().endUsers(endUserSid).remove()));
         if (removed === null) return { deleted: false, reason: 'already gone' };
@@ -219,8 +285,14 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
     },
 
     /** Turns on caller-name lookup for inbound calls (a separate feature from outbound CNAM). */
-    async enableCallerNameLookup({ phoneNumberSid }: { phoneNumberSid: string }): Promise<{ voiceCallerIdLookup: boolean }> {
-      const pn = await twilioCall(() => client().incomingPhoneNumbers(phoneNumberSid).update({ voiceCallerIdLookup: true }));
+    async enableCallerNameLookup({
+      phoneNumberSid,
+    }: {
+      phoneNumberSid: string;
+    }): Promise<{ voiceCallerIdLookup: boolean }> {
+      const pn = await twilioCall(() =>
+        client().incomingPhoneNumbers(phoneNumberSid).update({ voiceCallerIdLookup: true }),
+      );
       return { voiceCallerIdLookup: pn.voiceCallerIdLookup };
     },
   };
@@ -255,14 +327,18 @@ async function gone<T>(call: () => Promise<T>): Promise<T | null> {
   try {
     return await call();
   } catch (err) {
-    const details = err instanceof ApplicationFailure ? (err.details?.[0] as { status?: unknown } | undefined) : undefined;
+    const details =
+      err instanceof ApplicationFailure ? (err.details?.[0] as { status?: unknown } | undefined) : undefined;
     if (details?.status === 404) return null;
     throw err;
   }
 }
 
 /** Reuses what `find` returns; else creates. A 409 means an earlier attempt created it: find it again. */
-async function findOrCreate<T>(find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<{ item: T; created: boolean }> {
+async function findOrCreate<T>(
+  find: () => Promise<T | undefined>,
+  create: () => Promise<T>,
+): Promise<{ item: T; created: boolean }> {
   const existing = await twilioCall(find);
   if (existing) return { item: existing, created: false };
   try {
@@ -284,14 +360,27 @@ function twilioCall<T>(call: () => Promise<T>): Promise<T> {
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof TwilioRateLimitError) {
-    return providerFailure({ retryable: true, message: err.message, details: { provider: 'twilio', status: 429, retryAfterMs: err.retryAfterMs }, retryAfterMs: err.retryAfterMs });
+    return providerFailure({
+      retryable: true,
+      message: err.message,
+      details: { provider: 'twilio', status: 429, retryAfterMs: err.retryAfterMs },
+      retryAfterMs: err.retryAfterMs,
+    });
   }
   if (err instanceof TwilioNetworkError) {
-    return providerFailure({ retryable: true, message: err.message, details: { provider: 'twilio', networkError: err.code } });
+    return providerFailure({
+      retryable: true,
+      message: err.message,
+      details: { provider: 'twilio', networkError: err.code },
+    });
   }
   if (!(err instanceof twilio.RestException)) return err;
   const { status, code, moreInfo } = err;
   const message = `Twilio ${status}${code ? ` (${code})` : ''}: ${err.message}${moreInfo ? ` ${moreInfo}` : ''}`;
   const retryable = isTransientStatus(status);
-  return providerFailure({ retryable, message, details: { provider: 'twilio', status, code: code ?? null, moreInfo: moreInfo ?? null } });
+  return providerFailure({
+    retryable,
+    message,
+    details: { provider: 'twilio', status, code: code ?? null, moreInfo: moreInfo ?? null },
+  });
 }

@@ -3,8 +3,11 @@
  * Twilio-compatible origin (the sandbox) and an http client whose errors say what to retry.
  */
 import twilio, { type Twilio } from 'twilio';
-import type RequestClient from 'twilio/lib/base/RequestClient';
-import type Response from 'twilio/lib/http/response';
+
+// The SDK's request and response types, named through its public export rather than its lib/ files.
+declare const requestClient: twilio.RequestClient;
+type RequestOptions<TData> = Parameters<typeof requestClient.request<TData>>[0];
+type Response<TData> = Awaited<ReturnType<typeof requestClient.request<TData>>>;
 
 export type { Twilio };
 
@@ -54,7 +57,7 @@ export function parseRetryAfter(header: unknown, nowMs: number = Date.now()): nu
 
 /** The SDK's documented `httpClient` hook: 429 and transport failures become our own errors. */
 class TwilioHttpClient extends twilio.RequestClient {
-  override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
+  override async request<TData>(opts: RequestOptions<TData>): Promise<Response<TData>> {
     const where = `${opts.method.toUpperCase()} ${new URL(opts.uri).pathname}`;
     let res: Response<TData>;
     try {
@@ -63,7 +66,10 @@ class TwilioHttpClient extends twilio.RequestClient {
       // Axios errors carry the request config, Authorization header included: keep only code and text.
       const e = err as { code?: unknown; message?: unknown };
       const code = typeof e.code === 'string' ? e.code : null;
-      throw new TwilioNetworkError(`Twilio unreachable (${where}): ${code ?? ''} ${String(e.message ?? err)}`.replace(/\s+/g, ' '), code);
+      throw new TwilioNetworkError(
+        `Twilio unreachable (${where}): ${code ?? ''} ${String(e.message ?? err)}`.replace(/\s+/g, ' '),
+        code,
+      );
     }
     if (res.statusCode === 429) {
       const headers = res.headers as Record<string, unknown> | undefined;
@@ -80,7 +86,8 @@ export function createTwilioClient(config: TwilioClientConfig): Twilio {
   const { accountSid, authToken, apiKeySid, apiKeySecret, baseUrl, timeoutMs } = config;
   const httpClient = new TwilioHttpClient({ timeout: timeoutMs });
   const useKey = Boolean(apiKeySid || apiKeySecret);
-  if (useKey && !(apiKeySid && apiKeySecret)) throw new Error('Twilio API key auth needs both apiKeySid and apiKeySecret');
+  if (useKey && !(apiKeySid && apiKeySecret))
+    throw new Error('Twilio API key auth needs both apiKeySid and apiKeySecret');
   if (!useKey && !authToken) throw new Error('Twilio auth needs authToken, or apiKeySid and apiKeySecret');
   const client = useKey
     ? twilio(apiKeySid, apiKeySecret, { accountSid, httpClient })

@@ -1,10 +1,86 @@
-export {
-  CNAM_POLICY_SID,
-  createTwilioClient,
-  parseRetryAfter,
-  TwilioNetworkError,
-  TwilioRateLimitError,
-  type Twilio,
-  type TwilioClientConfig,
-} from './client';
-export { CNAM_REJECTION_MESSAGES, describeEvaluationFailures, describeTrustHubError } from './texts';
+/**
+ * Twilio, as its Trust Hub CNAM guide tells it: the numbers on an approved Business Profile, a CNAM
+ * Trust Product with the profile, a cnam_information End User and the numbers, evaluated and
+ * submitted, approved after review, Caller Name Lookup on, 48-72 h for carriers. Read in this order:
+ * options.ts and contract.ts, names.ts, workflow.ts, activities.ts, client.ts and texts.ts, then
+ * webhook.ts (the status-callback receiver the API mounts).
+ */
+import type { ProviderModule } from '../../core/provider';
+import type { Twilio } from './client';
+import type { TwilioProvisionInput, TwilioProvisionResult } from './contract';
+import { TWILIO_OPTIONS } from './options';
+
+export const twilio: ProviderModule<'twilio', TwilioProvisionInput, TwilioProvisionResult, Twilio> = {
+  id: 'twilio',
+  label: 'Twilio',
+  workflowType: 'provisionTwilioCnam',
+  loadWorkflow: async () => (await import('./workflow')).provisionTwilioCnam,
+  workflowModulePath: require.resolve('./workflow'),
+  // Loaded on first use (zod, the profanity data): `cnam --help` needs neither.
+  get input() {
+    return (require('./contract') as typeof import('./contract')).twilioInput;
+  },
+  get result() {
+    return (require('./contract') as typeof import('./contract')).twilioResult;
+  },
+  options: TWILIO_OPTIONS,
+  checkName: (raw) => (require('./names') as typeof import('./names')).checkTwilioName(raw),
+  numbers: (input) => [
+    { field: 'phoneNumber', value: input.phoneNumber },
+    ...(input.additionalPhoneNumbers ?? []).map((value, i) => ({ field: `additionalPhoneNumbers.${i}`, value })),
+  ],
+  normalized: (input, [first, ...more], displayName) => ({
+    ...input,
+    phoneNumber: first!,
+    additionalPhoneNumbers: more,
+    displayName,
+  }),
+  fieldProblems: (input) => (require('./contract') as typeof import('./contract')).twilioFieldProblems(input),
+  withDefaults: (input, defaults) =>
+    input.statusCallbackUrl || !defaults.statusCallbackUrl
+      ? input
+      : { ...input, statusCallbackUrl: defaults.statusCallbackUrl },
+  get searchAttributes() {
+    return [(require('./search-attributes') as typeof import('./search-attributes')).CnamTrustProductSid];
+  },
+  cli: {
+    description:
+      'Put the number(s) on a CNAM Trust Product under your approved Business Profile, submit it, wait for approval, enable Caller Name Lookup',
+    example:
+      'cnam provision twilio --number +12065550100 --business-profile BU… --name "ACME PLUMBING" --email ops@example.com --wait',
+    fields: {
+      number: {
+        flag: '--number <number>',
+        help: 'a US local number on your Twilio account; repeat to put several numbers on one Trust Product',
+        repeatable: true,
+      },
+      businessProfile: { flag: '--business-profile <sid>', help: 'your approved Trust Hub Business Profile, BU…' },
+      name: { flag: '--name <name>', help: 'the caller name to show: at most 15 characters, starting with a letter' },
+      email: { flag: '--email <email>', help: 'notification email for the Trust Product' },
+      statusCallback: {
+        flag: '--status-callback <url>',
+        help: "public URL of this service's Twilio webhook receiver, so approval wakes the workflow at once",
+        envDefault: 'CNAM_PUBLIC_WEBHOOK_URL',
+      },
+    },
+    fromCli: (values) => {
+      const [first, ...more] = values.number as string[];
+      return {
+        phoneNumber: first!,
+        ...(more.length > 0 && { additionalPhoneNumbers: more }),
+        businessProfileSid: values.businessProfile as string,
+        displayName: values.name as string,
+        notificationEmail: values.email as string,
+        ...(typeof values.statusCallback === 'string' && { statusCallbackUrl: values.statusCallback }),
+      };
+    },
+  },
+  loadRuntime: async () => (await import('./runtime')).twilioRuntime,
+  // Twilio signs callbacks with the account's auth token (even when the worker uses an API key).
+  callbackSecretVariable: 'TWILIO_AUTH_TOKEN',
+  registerHttp: (app, deps) => {
+    // Loaded when the API mounts it: the receiver brings the Twilio SDK (signature checks).
+    const { registerTwilioWebhook } = require('./webhook') as typeof import('./webhook');
+    if (deps.webhook) registerTwilioWebhook(app, { ...deps, webhook: deps.webhook });
+  },
+};

@@ -24,15 +24,29 @@ export function readCallback(contentType: string | undefined, raw: string): Call
   if (/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) {
     const params = formParams(raw);
     const values = Object.values(params).flat();
-    return { kind: 'form', params, fieldNames: Object.keys(params).slice(0, MAX_FIELD_NAMES), trustProductSids: sidsIn(values), status: statusOf(params) };
+    return {
+      kind: 'form',
+      params,
+      fieldNames: Object.keys(params).slice(0, MAX_FIELD_NAMES),
+      trustProductSids: sidsIn(values),
+      status: statusOf(params),
+    };
   }
   const value = parseJson(raw);
-  if (value === undefined) return { kind: 'other', params: {}, fieldNames: [], trustProductSids: sidsIn([raw]), status: undefined };
+  if (value === undefined)
+    return { kind: 'other', params: {}, fieldNames: [], trustProductSids: sidsIn([raw]), status: undefined };
   const names = new Set<string>();
   const strings: string[] = [];
   walk(value, '', names, strings);
-  const top = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  return { kind: 'json', params: {}, fieldNames: [...names].slice(0, MAX_FIELD_NAMES), trustProductSids: sidsIn(strings), status: statusOf(top) };
+  const top =
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return {
+    kind: 'json',
+    params: {},
+    fieldNames: [...names].slice(0, MAX_FIELD_NAMES),
+    trustProductSids: sidsIn(strings),
+    status: statusOf(top),
+  };
 }
 
 function formParams(body: string): Record<string, string | string[]> {

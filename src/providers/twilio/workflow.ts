@@ -5,28 +5,44 @@
  * Every create is find-or-create under names derived from the workflow id, so a retry or a
  * restart between any two steps reuses what exists.
  */
-import { ApplicationFailure, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
-import { acts } from '../../core/workflow/activity-options';
-import { durationOf, requireDurationsInBounds } from '../../core/workflow/durations';
+import {
+  ApplicationFailure,
+  log,
+  patched,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { FailureType } from '../../core/failures';
-import type { TwilioProvisionInput, TwilioProvisionResult } from '../../core/workflow/messages';
+import { proxyCnamActivities } from '../../core/workflow/activity-options';
+import { optionGiven, optionValue, requireOptionsInBounds } from '../../core/workflow/options';
 import { pollUntilDecided } from '../../core/workflow/polling';
-import { Progress, workflowNow } from '../../core/workflow/progress';
+import { Progress } from '../../core/workflow/progress';
+import type { TwilioActivities } from './activities';
+import type { TwilioProvisionInput, TwilioProvisionResult } from './contract';
+import { TWILIO_OPTIONS } from './options';
+import { CnamTrustProductSid } from './search-attributes';
+import { trustProductStatusChanged } from './signals';
 
-export const TWILIO_DEFAULTS = {
-  reviewTimeout: '14d',
-  reviewPollInitial: '10m',
-  reviewPollMax: '2h',
-  propagationWait: '72h',
-} as const;
+const acts = proxyCnamActivities<TwilioActivities>();
 
 export async function provisionTwilioCnam(input: TwilioProvisionInput): Promise<TwilioProvisionResult> {
-  const progress = new Progress({ provider: 'twilio', number: input.phoneNumber, displayName: input.displayName });
+  const progress = new Progress({
+    provider: 'twilio',
+    label: 'Twilio',
+    number: input.phoneNumber,
+    displayName: input.displayName,
+  });
+  // Twilio documents nothing of the callback's body: any callback just means "look now".
+  setHandler(trustProductStatusChanged, () => {
+    progress.requestCheck();
+  });
   return progress.recordingFailure(() => provision(input, progress));
 }
 
 async function provision(input: TwilioProvisionInput, progress: Progress): Promise<TwilioProvisionResult> {
-  requireDurationsInBounds(input);
+  requireOptionsInBounds(TWILIO_OPTIONS, input);
   const requests = await Promise.all(
     [input.phoneNumber, ...(input.additionalPhoneNumbers ?? [])].map((number) =>
       acts.validateProvisionRequest({ provider: 'twilio', number, displayName: input.displayName }),
@@ -36,7 +52,11 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
   progress.validated(requests[0]!.e164, displayName);
 
   progress.enter('preparing-trust-product');
-  const numbers = await putNumbersOnBusinessProfile(input.businessProfileSid, requests.map((r) => r.e164), progress);
+  const numbers = await putNumbersOnBusinessProfile(
+    input.businessProfileSid,
+    requests.map((r) => r.e164),
+    progress,
+  );
   const product = await prepareTrustProduct(input, displayName, numbers, progress);
   // Histories recorded before the sweep existed replay without it.
   const sweep = patched('remove-duplicate-creates');
@@ -44,20 +64,23 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
 
   progress.enter('submitting');
   if (product.editable) await requireCompliant(product.trustProductSid);
-  await acts.submitTrustProduct({ trustProductSid: product.trustProductSid, ...(input.statusCallbackUrl && { statusCallback: input.statusCallbackUrl }) });
-  const submittedAt = workflowNow().toISOString();
+  await acts.submitTrustProduct({
+    trustProductSid: product.trustProductSid,
+    ...(input.statusCallbackUrl && { statusCallback: input.statusCallbackUrl }),
+  });
+  const submittedAt = new Date().toISOString();
 
   progress.enter('awaiting-approval');
   await awaitReview(input, product.trustProductSid, displayName, progress);
-  const approvedAt = workflowNow().toISOString();
+  const approvedAt = new Date().toISOString();
 
   progress.enter('enabling-lookup');
   for (const n of numbers) await acts.enableCallerNameLookup({ phoneNumberSid: n.phoneNumberSid });
-  const callerNameLookupEnabledAt = workflowNow().toISOString();
+  const callerNameLookupEnabledAt = new Date().toISOString();
 
   progress.enter('awaiting-propagation');
-  const wait = durationOf('propagationWait', input.propagationWait ?? TWILIO_DEFAULTS.propagationWait);
-  const propagatedBy = new Date(workflowNow().getTime() + wait).toISOString();
+  const wait = optionValue(TWILIO_OPTIONS, input, 'propagationWait');
+  const propagatedBy = new Date(Date.now() + wait).toISOString();
   progress.status.nextCheckAt = propagatedBy;
   progress.details(`Approved; carriers pick up "${displayName}" by ${propagatedBy}`);
   await sleep(wait, { summary: `carriers pick up "${displayName}" by ${propagatedBy}` });
@@ -78,7 +101,7 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
     approvedAt,
     callerNameLookupEnabledAt,
     propagatedBy,
-    completedAt: workflowNow().toISOString(),
+    completedAt: new Date().toISOString(),
   };
 }
 
@@ -89,7 +112,11 @@ interface NumberOnProfile {
 }
 
 /** Guide steps 1-3: find each number's PN SID, check the profile is approved, put the numbers on it. */
-async function putNumbersOnBusinessProfile(businessProfileSid: string, e164s: string[], progress: Progress): Promise<NumberOnProfile[]> {
+async function putNumbersOnBusinessProfile(
+  businessProfileSid: string,
+  e164s: string[],
+  progress: Progress,
+): Promise<NumberOnProfile[]> {
   const sids: string[] = [];
   for (const e164 of e164s) {
     const { phoneNumberSid } = await acts.resolveTwilioPhoneNumber({ e164 });
@@ -113,7 +140,12 @@ async function putNumbersOnBusinessProfile(businessProfileSid: string, e164s: st
 }
 
 /** Guide steps 4-8: the CNAM Trust Product with the profile, the cnam_information End User and the numbers on it. */
-async function prepareTrustProduct(input: TwilioProvisionInput, displayName: string, numbers: NumberOnProfile[], progress: Progress) {
+async function prepareTrustProduct(
+  input: TwilioProvisionInput,
+  displayName: string,
+  numbers: NumberOnProfile[],
+  progress: Progress,
+) {
   const names = resourceNames(workflowInfo().workflowId);
   const product = await acts.findOrCreateCnamTrustProduct({
     friendlyName: names.trustProduct,
@@ -121,19 +153,23 @@ async function prepareTrustProduct(input: TwilioProvisionInput, displayName: str
     ...(input.statusCallbackUrl && { statusCallback: input.statusCallbackUrl }),
   });
   const trustProductSid = product.trustProductSid;
-  progress.status.recordId = trustProductSid;
-  progress.resource('trustProductSid', trustProductSid);
+  progress.resource('trustProductSid', trustProductSid, { main: true });
+  upsertSearchAttributes([{ key: CnamTrustProductSid, value: trustProductSid }]);
 
   // Entity assignments are frozen once submitted: a rerun that finds the product under review skips them.
   const editable = product.status === 'draft' || product.status === 'twilio-rejected';
-  const attach = async (objectSid: string) => (editable ? (await acts.assignToTrustProduct({ trustProductSid, objectSid })).assignmentSid : '');
+  const attach = async (objectSid: string) =>
+    editable ? (await acts.assignToTrustProduct({ trustProductSid, objectSid })).assignmentSid : '';
   const profileEntitySid = await attach(input.businessProfileSid);
   const { endUserSid } = await acts.findOrCreateCnamEndUser({ friendlyName: names.endUser, displayName });
   progress.resource('endUserSid', endUserSid);
   const endUserEntitySid = await attach(endUserSid);
   const numberAssignmentSids: string[] = [];
   for (const n of numbers) {
-    const { assignmentSid } = await acts.assignNumberToTrustProduct({ trustProductSid, phoneNumberSid: n.phoneNumberSid });
+    const { assignmentSid } = await acts.assignNumberToTrustProduct({
+      trustProductSid,
+      phoneNumberSid: n.phoneNumberSid,
+    });
     numberAssignmentSids.push(assignmentSid);
   }
   return { trustProductSid, editable, profileEntitySid, endUserSid, endUserEntitySid, numberAssignmentSids };
@@ -152,19 +188,23 @@ async function requireCompliant(trustProductSid: string): Promise<void> {
 }
 
 /** Guide step 11: poll the Trust Product until twilio-approved; a status callback signal makes it look at once. */
-async function awaitReview(input: TwilioProvisionInput, trustProductSid: string, displayName: string, progress: Progress): Promise<void> {
+async function awaitReview(
+  input: TwilioProvisionInput,
+  trustProductSid: string,
+  displayName: string,
+  progress: Progress,
+): Promise<void> {
   progress.status.approval = 'pending';
-  const timeout = input.reviewTimeout ?? TWILIO_DEFAULTS.reviewTimeout;
-  await pollUntilDecided<true>(
+  await pollUntilDecided(
     progress,
     {
-      timeout: ['reviewTimeout', timeout],
-      initialInterval: ['reviewPollInitial', input.reviewPollInitial ?? TWILIO_DEFAULTS.reviewPollInitial],
-      maxInterval: ['reviewPollMax', input.reviewPollMax ?? TWILIO_DEFAULTS.reviewPollMax],
+      timeoutMs: optionValue(TWILIO_OPTIONS, input, 'reviewTimeout'),
+      initialIntervalMs: optionValue(TWILIO_OPTIONS, input, 'reviewPollInitial'),
+      maxIntervalMs: optionValue(TWILIO_OPTIONS, input, 'reviewPollMax'),
     },
     async () => {
       const current = await acts.getTrustProductStatus({ trustProductSid });
-      if (current.status === 'twilio-approved') return { decided: true, value: true };
+      if (current.status === 'twilio-approved') return true;
       if (current.status === 'twilio-rejected') {
         progress.status.approval = 'rejected';
         const reasons = current.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no reason given';
@@ -175,11 +215,12 @@ async function awaitReview(input: TwilioProvisionInput, trustProductSid: string,
           details: [current],
         });
       }
-      return { decided: false };
+      return false;
     },
     {
-      describeWait: (at) => `waiting for Twilio's review of Trust Product ${trustProductSid}, next check ${at.toISOString()}`,
-      timedOut: `Twilio did not decide on Trust Product ${trustProductSid} within ${String(timeout)}; it stays submitted, start again to keep waiting.`,
+      describeWait: (at) =>
+        `waiting for Twilio's review of Trust Product ${trustProductSid}, next check ${at.toISOString()}`,
+      timedOut: `Twilio did not decide on Trust Product ${trustProductSid} within ${String(optionGiven(TWILIO_OPTIONS, input, 'reviewTimeout'))}; it stays submitted, start again to keep waiting.`,
     },
   );
   progress.status.approval = 'approved';

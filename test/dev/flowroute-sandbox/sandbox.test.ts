@@ -1,7 +1,11 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFlowrouteSandboxApp, type RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
-import { UUID_V4, basicAuthHeader, manualClock, rawFetch, startSandbox } from '../../providers/flowroute/helpers';
+import {
+  createFlowrouteSandboxApp,
+  FlowrouteSandboxStore,
+  type RunningFlowrouteSandbox,
+} from '../../../dev/sandbox/flowroute';
+import { UUID_V4, basicAuthHeader, manualClock, rawFetch, startSandbox } from './helpers';
 
 const MEDIA = 'application/vnd.api+json';
 const FLOWROUTE_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -28,7 +32,7 @@ describe('sandbox wire format (raw HTTP)', () => {
   after(() => sandbox.close());
   beforeEach(() => sandbox.reset());
 
-  test('create answers 201 with a JSON:API cnam document in Flowroute\'s formats', async () => {
+  test("create answers 201 with a JSON:API cnam document in Flowroute's formats", async () => {
     const res = await create('{"value": "Bob Law"}', MEDIA);
     assert.equal(res.status, 201);
     assert.equal(res.headers.get('content-type'), MEDIA);
@@ -37,7 +41,12 @@ describe('sandbox wire format (raw HTTP)', () => {
     assert.equal(data.type, 'cnam');
     assert.equal(data.links.self, url(`/v2/cnams/${data.id}`));
     assert.deepEqual(Object.keys(data.attributes).sort(), [
-      'alias', 'approval_datetime', 'creation_datetime', 'is_approved', 'rejection_reason', 'value',
+      'alias',
+      'approval_datetime',
+      'creation_datetime',
+      'is_approved',
+      'rejection_reason',
+      'value',
     ]);
     assert.equal(data.attributes.value, 'BOB LAW');
     assert.equal(data.attributes.is_approved, false);
@@ -77,7 +86,7 @@ describe('sandbox wire format (raw HTTP)', () => {
     }
   });
 
-  test('the duplicate 422 body is exactly Flowroute\'s, with a fresh UUIDv4 id each time', async () => {
+  test("the duplicate 422 body is exactly Flowroute's, with a fresh UUIDv4 id each time", async () => {
     await create('{"value":"Bob Law"}', MEDIA);
     const ids = [];
     for (let i = 0; i < 2; i++) {
@@ -87,14 +96,22 @@ describe('sandbox wire format (raw HTTP)', () => {
       const body = (await res.json()) as ErrorDoc;
       assert.equal(body.errors.length, 1);
       const [e] = body.errors;
-      assert.deepEqual({ ...e, id: undefined }, { id: undefined, status: 422, title: 'Invalid CNAM value', detail: 'Duplicate CNAM entry found on your account.' });
+      assert.deepEqual(
+        { ...e, id: undefined },
+        {
+          id: undefined,
+          status: 422,
+          title: 'Invalid CNAM value',
+          detail: 'Duplicate CNAM entry found on your account.',
+        },
+      );
       assert.match(e?.id ?? '', UUID_V4);
       ids.push(e?.id);
     }
     assert.notEqual(ids[0], ids[1]);
   });
 
-  test('missing or wrong credentials give Flowroute\'s 401 body', async () => {
+  test("missing or wrong credentials give Flowroute's 401 body", async () => {
     for (const auth of [null, basicAuthHeader('test-access-key', 'nope'), basicAuthHeader('nobody'), 'Bearer x']) {
       const res = await rawFetch(url('/v2/cnams'), { auth });
       assert.equal(res.status, 401);
@@ -109,7 +126,11 @@ describe('sandbox wire format (raw HTTP)', () => {
 
   test('the list carries links.self always and links.next only while more records remain', async () => {
     for (const v of ['Alpha', 'Bravo', 'Charlie']) await create(JSON.stringify({ value: v }), MEDIA);
-    const page = async (qs: string) => (await (await rawFetch(url(`/v2/cnams${qs}`))).json()) as { data: unknown[]; links: { self: string; next?: string } };
+    const page = async (qs: string) =>
+      (await (await rawFetch(url(`/v2/cnams${qs}`))).json()) as {
+        data: unknown[];
+        links: { self: string; next?: string };
+      };
     const first = await page('?is_approved=True&limit=2');
     assert.equal(first.data.length, 2);
     assert.equal(first.links.self, url('/v2/cnams?is_approved=True&limit=2'));
@@ -129,13 +150,17 @@ describe('sandbox wire format (raw HTTP)', () => {
     assert.match(body.links.next ?? '', /limit=10&offset=10$/);
   });
 
-  test('singular and plural relationship paths both assign and unassign, with Flowroute\'s 202 bodies', async () => {
+  test("singular and plural relationship paths both assign and unassign, with Flowroute's 202 bodies", async () => {
     const { data } = (await (await create('{"value":"Bob Law"}', MEDIA)).json()) as CnamDoc;
     await rawFetch(url(`/v2/cnams/${data.id}`)); // first read approves (delay 0)
     for (const rel of ['cnam', 'cnams']) {
-      const assigned = await rawFetch(url(`/v2/numbers/12065550100/relationships/${rel}/${data.id}`), { method: 'PATCH' });
+      const assigned = await rawFetch(url(`/v2/numbers/12065550100/relationships/${rel}/${data.id}`), {
+        method: 'PATCH',
+      });
       assert.equal(assigned.status, 202);
-      const body = (await assigned.json()) as { data: { id: unknown; type: string; attributes: { date_created: string } } };
+      const body = (await assigned.json()) as {
+        data: { id: unknown; type: string; attributes: { date_created: string } };
+      };
       assert.equal(body.data.id, Number(data.id));
       assert.equal(body.data.type, 'cnam');
       assert.match(body.data.attributes.date_created, RFC_1123);
@@ -152,7 +177,7 @@ describe('sandbox wire format (raw HTTP)', () => {
     assert.equal(counts['DELETE /v2/numbers/:number/relationships/cnam'], 1);
   });
 
-  test('an approved record\'s detail always has relationships.numbers and adds included numbers when assigned', async () => {
+  test("an approved record's detail always has relationships.numbers and adds included numbers when assigned", async () => {
     const { data } = (await (await create('{"value":"Bob Law"}', MEDIA)).json()) as CnamDoc;
     const detail = async () =>
       (await (await rawFetch(url(`/v2/cnams/${data.id}`))).json()) as {
@@ -165,7 +190,10 @@ describe('sandbox wire format (raw HTTP)', () => {
     await rawFetch(url(`/v2/numbers/12065550101/relationships/cnams/${data.id}`), { method: 'PATCH' });
     const tied = await detail();
     assert.deepEqual(tied.data.relationships?.numbers.data, [{ id: '12065550101', type: 'number' }]);
-    assert.deepEqual(tied.included?.map((i) => [i.id, i.type]), [['12065550101', 'number']]);
+    assert.deepEqual(
+      tied.included?.map((i) => [i.id, i.type]),
+      [['12065550101', 'number']],
+    );
   });
 
   test('the number document shows cnam_preset and the cnam in included', async () => {
@@ -173,12 +201,20 @@ describe('sandbox wire format (raw HTTP)', () => {
     sandbox.approve(data.id);
     await rawFetch(url(`/v2/numbers/12065550100/relationships/cnams/${data.id}`), { method: 'PATCH' });
     const doc = (await (await rawFetch(url('/v2/numbers/12065550100'))).json()) as {
-      data: { id: string; type: string; relationships: { cnam_preset: { data: unknown } }; attributes: Record<string, unknown> };
+      data: {
+        id: string;
+        type: string;
+        relationships: { cnam_preset: { data: unknown } };
+        attributes: Record<string, unknown>;
+      };
       included: { id: string; type: string }[];
     };
     assert.equal(doc.data.type, 'number');
     assert.deepEqual(doc.data.relationships.cnam_preset.data, { id: data.id, type: 'cnam' });
-    assert.deepEqual(doc.included.map((i) => [i.id, i.type]), [[data.id, 'cnam']]);
+    assert.deepEqual(
+      doc.included.map((i) => [i.id, i.type]),
+      [[data.id, 'cnam']],
+    );
     assert.equal(doc.data.attributes.number_type, 'standard');
   });
 
@@ -235,5 +271,31 @@ describe('createFlowrouteSandboxApp without a socket', () => {
     assert.equal(res.status, 201);
     const list = await app.request('/v2/numbers', { headers: { Authorization: auth } });
     assert.equal(((await list.json()) as { data: unknown[] }).data.length, 4);
+  });
+
+  test('the exported FlowrouteSandboxStore class still works on its own', () => {
+    const clock = manualClock();
+    const store = new FlowrouteSandboxStore({
+      numbers: ['12065550100'],
+      approvalDelayMs: 1000,
+      autoReview: true,
+      now: clock.now,
+    });
+    const rec = store.create('BOB LAW');
+    assert.equal(store.findByValue('bob law')?.id, rec.id);
+    assert.equal(store.get(rec.id)?.status, 'pending');
+    clock.advance(1000);
+    assert.equal(store.list()[0]?.status, 'approved');
+    const number = store.number('12065550100');
+    assert.ok(number);
+    store.assign(number, rec.id);
+    assert.deepEqual(
+      store.numbersUsing(rec.id).map((n) => n.id),
+      ['12065550100'],
+    );
+    store.delete(rec.id);
+    assert.equal(number.cnamId, null);
+    store.reset();
+    assert.deepEqual(store.list(), []);
   });
 });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ConnectionDropped, createFlowrouteSandboxApp, startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
+import {
+  ConnectionDropped,
+  createFlowrouteSandboxApp,
+  startFlowrouteSandbox,
+  type RunningFlowrouteSandbox,
+} from '../../../dev/sandbox/flowroute';
 import { eventually, expectConnectionError, sleep, statuses } from './helpers';
 
 const AUTH = `Basic ${Buffer.from('sandbox-access-key:sandbox-secret-key').toString('base64')}`;
@@ -9,7 +14,10 @@ const JSON_API = 'application/vnd.api+json';
 describe('Flowroute sandbox network faults over a real socket', () => {
   let sandbox: RunningFlowrouteSandbox;
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${sandbox.url}${path}`, { ...init, headers: { Authorization: AUTH, 'Content-Type': JSON_API, ...init.headers } });
+    fetch(`${sandbox.url}${path}`, {
+      ...init,
+      headers: { Authorization: AUTH, 'Content-Type': JSON_API, ...init.headers },
+    });
   const createCnam = (value: string, signal?: AbortSignal) =>
     api('/v2/cnams', { method: 'POST', body: JSON.stringify({ value }), ...(signal && { signal }) });
   const values = () => sandbox.snapshot().records.map((r) => r.value);
@@ -68,8 +76,13 @@ describe('Flowroute sandbox network faults over a real socket', () => {
     const got = await statuses(200, () => api('/v2/numbers/12065550100'));
     assert.deepEqual(new Set(got), new Set([503]));
     assert.equal((await api('/v2/cnams')).status, 200, 'other paths are untouched');
-    const { faults } = (await (await admin('GET')).json()) as { faults: { remaining: number | null; matched: number; fired: number }[] };
-    assert.deepEqual(faults.map((f) => [f.remaining, f.matched, f.fired]), [[null, 200, 200]]);
+    const { faults } = (await (await admin('GET')).json()) as {
+      faults: { remaining: number | null; matched: number; fired: number }[];
+    };
+    assert.deepEqual(
+      faults.map((f) => [f.remaining, f.matched, f.fired]),
+      [[null, 200, 200]],
+    );
     assert.equal((await admin('DELETE')).status, 204);
     assert.equal((await api('/v2/numbers/12065550100')).status, 200);
     assert.deepEqual(sandbox.snapshot().faults, []);
@@ -151,13 +164,20 @@ describe('Flowroute sandbox connection faults in-process (app.request)', () => {
   test('app.request rejects with ConnectionDropped; lost-response still applies the write', async () => {
     const sb = createFlowrouteSandboxApp();
     const post = async () =>
-      sb.app.request('/v2/cnams', { method: 'POST', headers: { Authorization: AUTH, 'Content-Type': JSON_API }, body: '{"value":"Inproc Co"}' });
+      sb.app.request('/v2/cnams', {
+        method: 'POST',
+        headers: { Authorization: AUTH, 'Content-Type': JSON_API },
+        body: '{"value":"Inproc Co"}',
+      });
     sb.injectFault({ path: '/v2/cnams', kind: 'reset' });
     await assert.rejects(post(), ConnectionDropped);
     assert.equal(sb.snapshot().records.length, 0);
     sb.injectFault({ path: '/v2/cnams', kind: 'lost-response' });
     await assert.rejects(post(), ConnectionDropped);
-    assert.deepEqual(sb.snapshot().records.map((r) => r.value), ['INPROC CO']);
+    assert.deepEqual(
+      sb.snapshot().records.map((r) => r.value),
+      ['INPROC CO'],
+    );
     sb.dispose();
   });
 });

@@ -3,16 +3,31 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import twilio from 'twilio';
 import { startTwilioSandbox } from '../../../dev/sandbox/twilio';
 import { conformanceErrors } from '../twilio-sandbox/openapi-validator';
-import { CNAM_POLICY_SID, expectRestError, pointAt, recorded, startTestSandbox, type TestSandbox } from '../twilio-sandbox/helpers';
+import {
+  CNAM_POLICY_SID,
+  expectRestError,
+  pointAt,
+  recorded,
+  startTestSandbox,
+  type TestSandbox,
+} from '../twilio-sandbox/helpers';
 import { eventually, expectConnectionError, sleep, statuses } from './helpers';
 
 describe('Twilio sandbox network faults over a real socket', () => {
   let t: TestSandbox;
   const th = () => t.client.trusthub.v1;
   const createTp = (client = t.client) =>
-    client.trusthub.v1.trustProducts.create({ email: 'ops@example.com', friendlyName: 'CNAM +12065550100', policySid: CNAM_POLICY_SID });
+    client.trusthub.v1.trustProducts.create({
+      email: 'ops@example.com',
+      friendlyName: 'CNAM +12065550100',
+      policySid: CNAM_POLICY_SID,
+    });
   const createEndUser = () =>
-    th().endUsers.create({ friendlyName: 'cnam', type: 'cnam_information', attributes: { cnam_display_name: 'ACME PLUMBING' } });
+    th().endUsers.create({
+      friendlyName: 'cnam',
+      type: 'cnam_information',
+      attributes: { cnam_display_name: 'ACME PLUMBING' },
+    });
   const admin = (method: string, body?: unknown) =>
     fetch(`${t.sandbox.url}/__sandbox/faults`, { method, ...(body !== undefined && { body: JSON.stringify(body) }) });
   const auth = () => `Basic ${Buffer.from(`${t.sandbox.accountSid}:${t.sandbox.authToken}`).toString('base64')}`;
@@ -50,25 +65,39 @@ describe('Twilio sandbox network faults over a real socket', () => {
     t.sandbox.injectFault({ method: 'POST', path: '/v1/TrustProducts', kind: 'slow-write', delayMs: 400 });
     const impatient = pointAt(twilio(t.sandbox.accountSid, t.sandbox.authToken, { timeout: 50 }), t.sandbox.url);
     const started = Date.now();
-    await assert.rejects(createTp(impatient), (err: Error & { code?: string }) => err.code === 'ECONNABORTED' || /timeout/i.test(err.message));
+    await assert.rejects(
+      createTp(impatient),
+      (err: Error & { code?: string }) => err.code === 'ECONNABORTED' || /timeout/i.test(err.message),
+    );
     assert.equal(t.sandbox.state.trustProducts.size, 0, 'not written before delayMs');
     await eventually(() => (t.sandbox.state.trustProducts.size ? true : undefined), 'the slow create');
     assert.ok(Date.now() - started >= 380, 'landed before delayMs');
-    assert.deepEqual((await th().trustProducts.list()).map((p) => p.status), ['draft']);
+    assert.deepEqual(
+      (await th().trustProducts.list()).map((p) => p.status),
+      ['draft'],
+    );
   });
 
   test('rate 1.0 fails every matching request; rate 0.5 about half of 200', async () => {
     t.sandbox.injectFault({ method: 'GET', path: '/v1/EndUsers', status: 503, rate: 1 });
     assert.deepEqual(new Set(await statuses(200, listEndUsers)), new Set([503]));
-    assert.deepEqual(t.sandbox.faults().map((f) => [f.remaining, f.matched, f.fired]), [[null, 200, 200]]);
+    assert.deepEqual(
+      t.sandbox.faults().map((f) => [f.remaining, f.matched, f.fired]),
+      [[null, 200, 200]],
+    );
     assert.equal((await admin('DELETE')).status, 204);
 
-    const { fault } = (await (await admin('POST', { path: '/v1/EndUsers', status: 500, rate: 0.5 })).json()) as { fault: { rate: number } };
+    const { fault } = (await (await admin('POST', { path: '/v1/EndUsers', status: 500, rate: 0.5 })).json()) as {
+      fault: { rate: number };
+    };
     assert.equal(fault.rate, 0.5);
     const failed = (await statuses(200, listEndUsers)).filter((s) => s === 500).length;
     assert.ok(failed >= 60 && failed <= 140, `${failed} of 200 failed`);
     const { faults } = (await (await admin('GET')).json()) as { faults: { fired: number; matched: number }[] };
-    assert.deepEqual(faults.map((f) => [f.matched, f.fired]), [[200, failed]]);
+    assert.deepEqual(
+      faults.map((f) => [f.matched, f.fired]),
+      [[200, failed]],
+    );
   });
 
   test('a seeded rate fails the same requests in two sandboxes', async () => {
@@ -89,7 +118,11 @@ describe('Twilio sandbox network faults over a real socket', () => {
 
   test('429: Retry-After: 1 by default, none with retryAfterSeconds null', async () => {
     t.sandbox.injectFault({ path: '/2010-04-01', status: 429 });
-    await expectRestError(t.client.incomingPhoneNumbers.list(), { status: 429, code: 20429, message: 'Too Many Requests' });
+    await expectRestError(t.client.incomingPhoneNumbers.list(), {
+      status: 429,
+      code: 20429,
+      message: 'Too Many Requests',
+    });
     assert.equal(t.client.httpClient.lastResponse?.headers['retry-after'], '1');
     t.sandbox.injectFault({ path: '/2010-04-01', status: 429, retryAfterSeconds: null });
     await expectRestError(t.client.incomingPhoneNumbers.list(), { status: 429, code: 20429 });
@@ -98,7 +131,13 @@ describe('Twilio sandbox network faults over a real socket', () => {
   });
 
   test('malformed faults: 400 / 20001 from the admin endpoint, a throw from the control', async () => {
-    for (const bad of [{ kind: 'explode' }, { status: 503, rate: 0 }, { status: 503, rate: 2 }, { status: 503, delayMs: -5 }, { kind: 'slow-write' }]) {
+    for (const bad of [
+      { kind: 'explode' },
+      { status: 503, rate: 0 },
+      { status: 503, rate: 2 },
+      { status: 503, delayMs: -5 },
+      { kind: 'slow-write' },
+    ]) {
       const res = await admin('POST', bad);
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.equal(((await res.json()) as { code: number }).code, 20001);
@@ -108,7 +147,9 @@ describe('Twilio sandbox network faults over a real socket', () => {
   });
 
   test('every answered response in this file matches the OpenAPI spec', () => {
-    assert.ok(recorded.some(({ exchange }) => exchange.status === 429 && exchange.headers['retry-after'] === undefined));
+    assert.ok(
+      recorded.some(({ exchange }) => exchange.status === 429 && exchange.headers['retry-after'] === undefined),
+    );
     assert.deepEqual(conformanceErrors(recorded), []);
   });
 });

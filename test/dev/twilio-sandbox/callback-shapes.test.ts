@@ -21,7 +21,12 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; ser
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      received.push({ url: `${origin}${req.url ?? ''}`, contentType: req.headers['content-type'], signature: String(req.headers['x-twilio-signature'] ?? ''), body });
+      received.push({
+        url: `${origin}${req.url ?? ''}`,
+        contentType: req.headers['content-type'],
+        signature: String(req.headers['x-twilio-signature'] ?? ''),
+        body,
+      });
       res.writeHead(200).end();
     });
   });
@@ -48,14 +53,21 @@ describe('status callback shapes and repeats', () => {
   /** Submits a product whose callback goes to `path`; returns what arrived once both transitions were sent. */
   async function submit(t: Awaited<ReturnType<typeof startTestSandbox>>, path: string, expected: number) {
     const callbackUrl = `${receiver.url}${path}`;
-    const { trustProductSid } = await buildCnamProduct(t.client, { profileSid: t.sandbox.defaultBusinessProfileSid, statusCallback: callbackUrl });
+    const { trustProductSid } = await buildCnamProduct(t.client, {
+      profileSid: t.sandbox.defaultBusinessProfileSid,
+      statusCallback: callbackUrl,
+    });
     await t.client.trusthub.v1.trustProducts(trustProductSid).update({ status: 'pending-review' });
     await waitFor(() => receiver.received.filter((r) => r.url.startsWith(callbackUrl)).length >= expected);
     await t.sandbox.callbacksSettled();
     return { trustProductSid, callbackUrl, got: receiver.received.filter((r) => r.url.startsWith(callbackUrl)) };
   }
 
-  for (const [shape, sidField] of [['form-bundle', 'BundleSid'], ['form-sid', 'Sid'], ['form-trust-product-sid', 'TrustProductSid']] as const) {
+  for (const [shape, sidField] of [
+    ['form-bundle', 'BundleSid'],
+    ['form-sid', 'Sid'],
+    ['form-trust-product-sid', 'TrustProductSid'],
+  ] as const) {
     test(`${shape}: form fields with the SID under ${sidField}, signed as Twilio signs forms`, async () => {
       const t = await startTestSandbox({ inReviewDelayMs: 0, decisionDelayMs: 0, callbackShape: shape });
       try {
@@ -68,9 +80,15 @@ describe('status callback shapes and repeats', () => {
           assert.equal(params[sidField], trustProductSid);
           assert.equal(r.url, callbackUrl);
           assert.equal(twilio.validateRequest(t.sandbox.authToken, r.signature, r.url, params), true);
-          assert.equal(twilio.validateRequest(t.sandbox.authToken, r.signature, r.url, { ...params, Status: 'draft' }), false);
+          assert.equal(
+            twilio.validateRequest(t.sandbox.authToken, r.signature, r.url, { ...params, Status: 'draft' }),
+            false,
+          );
         }
-        assert.deepEqual(got.map((r) => new URLSearchParams(r.body).get('Status')), ['in-review', 'twilio-approved']);
+        assert.deepEqual(
+          got.map((r) => new URLSearchParams(r.body).get('Status')),
+          ['in-review', 'twilio-approved'],
+        );
       } finally {
         await t.sandbox.close();
       }
@@ -91,11 +109,25 @@ describe('status callback shapes and repeats', () => {
         assert.match(r.url.slice(callbackUrl.length), /^&bodySHA256=[0-9a-f]{64}$/);
         assert.ok(r.url.startsWith(callbackUrl), r.url);
         assert.equal(twilio.validateRequestWithBody(t.sandbox.authToken, r.signature, r.url, r.body), true);
-        assert.equal(twilio.validateRequestWithBody(t.sandbox.authToken, r.signature, r.url, r.body.replace(body.Status!, 'draft')), false);
+        assert.equal(
+          twilio.validateRequestWithBody(
+            t.sandbox.authToken,
+            r.signature,
+            r.url,
+            r.body.replace(body.Status!, 'draft'),
+          ),
+          false,
+        );
         assert.equal(twilio.validateRequestWithBody('another-token', r.signature, r.url, r.body), false);
       }
-      assert.deepEqual(got.map((r) => (JSON.parse(r.body) as { Status: string }).Status), ['in-review', 'twilio-approved']);
-      assert.deepEqual(t.sandbox.callbacks().map((c) => c.shape), ['json', 'json']);
+      assert.deepEqual(
+        got.map((r) => (JSON.parse(r.body) as { Status: string }).Status),
+        ['in-review', 'twilio-approved'],
+      );
+      assert.deepEqual(
+        t.sandbox.callbacks().map((c) => c.shape),
+        ['json', 'json'],
+      );
     } finally {
       await t.sandbox.close();
     }
@@ -106,18 +138,39 @@ describe('status callback shapes and repeats', () => {
     const settings = (init?: RequestInit) => fetch(`${t.sandbox.url}/__sandbox/callback-settings`, init);
     try {
       assert.deepEqual(await (await settings()).json(), { callbackShape: 'form-bundle', callbackRepeats: 1 });
-      const put = await settings({ method: 'PUT', body: JSON.stringify({ callbackShape: 'form-sid', callbackRepeats: 3 }) });
+      const put = await settings({
+        method: 'PUT',
+        body: JSON.stringify({ callbackShape: 'form-sid', callbackRepeats: 3 }),
+      });
       assert.equal(put.status, 200);
       assert.deepEqual(await put.json(), { callbackShape: 'form-sid', callbackRepeats: 3 });
       const { trustProductSid, got } = await submit(t, '/repeats', 6);
       // Each status change is delivered three times; the two changes' deliveries may interleave.
-      assert.deepEqual(got.map((r) => new URLSearchParams(r.body).get('Status')).sort(), ['in-review', 'in-review', 'in-review', 'twilio-approved', 'twilio-approved', 'twilio-approved']);
+      assert.deepEqual(got.map((r) => new URLSearchParams(r.body).get('Status')).sort(), [
+        'in-review',
+        'in-review',
+        'in-review',
+        'twilio-approved',
+        'twilio-approved',
+        'twilio-approved',
+      ]);
       assert.ok(got.every((r) => new URLSearchParams(r.body).get('Sid') === trustProductSid));
       for (const status of ['in-review', 'twilio-approved']) {
-        assert.deepEqual(t.sandbox.callbacks().filter((c) => c.params.Status === status).map((c) => c.attempt), [1, 2, 3]);
+        assert.deepEqual(
+          t.sandbox
+            .callbacks()
+            .filter((c) => c.params.Status === status)
+            .map((c) => c.attempt),
+          [1, 2, 3],
+        );
       }
 
-      for (const bad of [{ callbackShape: 'xml' }, { callbackRepeats: 0 }, { callbackRepeats: 1.5 }, { shape: 'json' }]) {
+      for (const bad of [
+        { callbackShape: 'xml' },
+        { callbackRepeats: 0 },
+        { callbackRepeats: 1.5 },
+        { shape: 'json' },
+      ]) {
         const res = await settings({ method: 'PUT', body: JSON.stringify(bad) });
         assert.equal(res.status, 400, JSON.stringify(bad));
         assert.equal(((await res.json()) as { code: number }).code, 20001);

@@ -6,7 +6,8 @@ import { CNAM_POLICY_SID, expectRestError, pointAt, recorded, startTestSandbox, 
 
 describe('injected faults', () => {
   let t: TestSandbox;
-  const createTp = () => t.client.trusthub.v1.trustProducts.create({ email: 'a@b.c', friendlyName: 'f', policySid: CNAM_POLICY_SID });
+  const createTp = () =>
+    t.client.trusthub.v1.trustProducts.create({ email: 'a@b.c', friendlyName: 'f', policySid: CNAM_POLICY_SID });
   const admin = (path: string, init?: RequestInit) => fetch(`${t.sandbox.url}/__sandbox${path}`, init);
   before(async () => {
     t = await startTestSandbox();
@@ -20,18 +21,28 @@ describe('injected faults', () => {
     assert.equal((await createTp()).status, 'draft');
   });
 
-  test('a 429 carries Retry-After, visible on the http client\'s lastResponse', async () => {
-    const res = await admin('/faults', { method: 'POST', body: JSON.stringify({ path: '/v1/TrustProducts', status: 429, retryAfterSeconds: 7 }) });
+  test("a 429 carries Retry-After, visible on the http client's lastResponse", async () => {
+    const res = await admin('/faults', {
+      method: 'POST',
+      body: JSON.stringify({ path: '/v1/TrustProducts', status: 429, retryAfterSeconds: 7 }),
+    });
     assert.equal(res.status, 201);
-    await expectRestError(t.client.trusthub.v1.trustProducts.list(), { status: 429, code: 20429, message: 'Too Many Requests' });
+    await expectRestError(t.client.trusthub.v1.trustProducts.list(), {
+      status: 429,
+      code: 20429,
+      message: 'Too Many Requests',
+    });
     // RestException has no headers; the SDK's RequestClient keeps the last response.
     assert.equal(t.client.httpClient.lastResponse?.headers['retry-after'], '7');
     assert.equal(t.client.httpClient.lastResponse?.statusCode, 429);
   });
 
-  test('the SDK\'s autoRetry option rides out 429s', async () => {
+  test("the SDK's autoRetry option rides out 429s", async () => {
     t.sandbox.injectFault({ path: '/2010-04-01', status: 429, count: 2 });
-    const retrying = pointAt(twilio(t.sandbox.accountSid, t.sandbox.authToken, { autoRetry: true, maxRetries: 3 }), t.sandbox.url);
+    const retrying = pointAt(
+      twilio(t.sandbox.accountSid, t.sandbox.authToken, { autoRetry: true, maxRetries: 3 }),
+      t.sandbox.url,
+    );
     const numbers = await retrying.incomingPhoneNumbers.list();
     assert.equal(numbers.length, 7);
     const hits = recorded.filter(({ exchange }) => exchange.path.startsWith('/2010-04-01') && exchange.status === 429);
@@ -52,7 +63,12 @@ describe('injected faults', () => {
     t.sandbox.injectFault({ path: '/v1', status: 502, code: 20502, message: 'upstream' });
     const anon = await fetch(`${t.sandbox.url}/v1/TrustProducts`);
     assert.equal(anon.status, 502);
-    assert.deepEqual(await anon.json(), { code: 20502, message: 'upstream', more_info: 'https://www.twilio.com/docs/errors/20502', status: 502 });
+    assert.deepEqual(await anon.json(), {
+      code: 20502,
+      message: 'upstream',
+      more_info: 'https://www.twilio.com/docs/errors/20502',
+      status: 502,
+    });
 
     t.sandbox.injectFault({ status: 500, count: 100 });
     assert.equal((await admin('/faults', { method: 'DELETE' })).status, 204);

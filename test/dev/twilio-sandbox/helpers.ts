@@ -11,8 +11,14 @@ import {
 export { CNAM_POLICY_SID };
 export type TwilioClient = ReturnType<typeof twilio>;
 
-/** Every exchange of every sandbox this test file started, for the OpenAPI conformance check. */
-export const recorded: { origin: string; exchange: SandboxExchange }[] = [];
+/** One request/response pair and the origin of the sandbox that answered it. */
+export interface Recorded {
+  origin: string;
+  exchange: SandboxExchange;
+}
+
+/** Every exchange of every sandbox this test file started without a log of its own, for the OpenAPI conformance check. */
+export const recorded: Recorded[] = [];
 
 /** Points an official SDK client at the sandbox: both domains live on one origin. */
 export function pointAt<T extends TwilioClient>(client: T, url: string): T {
@@ -26,13 +32,19 @@ export interface TestSandbox {
   client: TwilioClient;
 }
 
-/** Starts a sandbox on port 0 with recording on, plus an SDK client authenticated with the auth token. */
-export async function startTestSandbox(options: TwilioSandboxOptions = {}): Promise<TestSandbox> {
+/**
+ * Starts a sandbox on port 0 with recording on, plus an SDK client authenticated with the auth token. Exchanges go
+ * to `log`; a file that checks what it recorded passes a log of its own, so only its own requests can satisfy it.
+ */
+export async function startTestSandbox(
+  options: TwilioSandboxOptions = {},
+  log: Recorded[] = recorded,
+): Promise<TestSandbox> {
   let origin = '';
   const sandbox = await startTwilioSandbox({
     ...options,
     onExchange: (exchange) => {
-      recorded.push({ origin, exchange });
+      log.push({ origin, exchange });
       options.onExchange?.(exchange);
     },
   });
@@ -58,7 +70,7 @@ export async function expectRestError(
   return err;
 }
 
-/** Steps 3-8 of the seed for one number: returns the draft CNAM Trust Product's SID. */
+/** Steps 3-8 of Twilio's CNAM guide for one number: returns the draft CNAM Trust Product's SID. */
 export async function buildCnamProduct(
   client: TwilioClient,
   opts: { profileSid: string; phoneNumber?: string; displayName?: string; statusCallback?: string },
@@ -66,9 +78,14 @@ export async function buildCnamProduct(
   const th = client.trusthub.v1;
   const [pn] = await client.incomingPhoneNumbers.list({ phoneNumber: opts.phoneNumber ?? '+12065550100' });
   assert.ok(pn, 'number not found');
-  const onProfile = await th.customerProfiles(opts.profileSid).customerProfilesChannelEndpointAssignment.list({ channelEndpointSid: pn.sid });
+  const onProfile = await th
+    .customerProfiles(opts.profileSid)
+    .customerProfilesChannelEndpointAssignment.list({ channelEndpointSid: pn.sid });
   if (onProfile.length === 0) {
-    await th.customerProfiles(opts.profileSid).customerProfilesChannelEndpointAssignment.create({ channelEndpointSid: pn.sid, channelEndpointType: 'phone-number' });
+    await th.customerProfiles(opts.profileSid).customerProfilesChannelEndpointAssignment.create({
+      channelEndpointSid: pn.sid,
+      channelEndpointType: 'phone-number',
+    });
   }
   const tp = await th.trustProducts.create({
     email: 'ops@example.com',
@@ -83,12 +100,19 @@ export async function buildCnamProduct(
     type: 'cnam_information',
   });
   await th.trustProducts(tp.sid).trustProductsEntityAssignments.create({ objectSid: eu.sid });
-  await th.trustProducts(tp.sid).trustProductsChannelEndpointAssignment.create({ channelEndpointSid: pn.sid, channelEndpointType: 'phone-number' });
+  await th
+    .trustProducts(tp.sid)
+    .trustProductsChannelEndpointAssignment.create({ channelEndpointSid: pn.sid, channelEndpointType: 'phone-number' });
   return { trustProductSid: tp.sid, phoneNumberSid: pn.sid, endUserSid: eu.sid };
 }
 
 /** A controllable clock for the lazy review progression. */
 export function fakeClock(start = Date.parse('2026-01-05T15:00:00Z')) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }

@@ -29,11 +29,12 @@ interface Spec {
   components: { schemas: Record<string, Schema> };
 }
 
-/** The spec as shipped (Twilio's twilio-oai subset, copied from /work/shared/specs). */
+/** Twilio's own OpenAPI description (twilio-oai), cut down to the operations of the CNAM flow. */
 export const spec: Spec = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'twilio-cnam-openapi.json'), 'utf8'));
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const RFC2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
+const RFC2822 =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 
 function resolve(s: Schema): Schema {
   if (!s.$ref) return s;
@@ -78,10 +79,12 @@ export function validateValue(schemaIn: Schema, value: unknown, at: string, erro
   switch (type) {
     case 'string':
       if (typeof value !== 'string') return void errors.push(`${at}: expected string, got ${typeof value}`);
-      if (s.pattern && !new RegExp(s.pattern).test(value)) errors.push(`${at}: ${JSON.stringify(value)} does not match ${s.pattern}`);
+      if (s.pattern && !new RegExp(s.pattern).test(value))
+        errors.push(`${at}: ${JSON.stringify(value)} does not match ${s.pattern}`);
       if (s.minLength !== undefined && value.length < s.minLength) errors.push(`${at}: shorter than ${s.minLength}`);
       if (s.maxLength !== undefined && value.length > s.maxLength) errors.push(`${at}: longer than ${s.maxLength}`);
-      if (s.format && !checkFormat(s.format, value)) errors.push(`${at}: ${JSON.stringify(value)} is not a ${s.format}`);
+      if (s.format && !checkFormat(s.format, value))
+        errors.push(`${at}: ${JSON.stringify(value)} is not a ${s.format}`);
       break;
     case 'integer':
       if (!Number.isInteger(value)) errors.push(`${at}: expected integer, got ${JSON.stringify(value)}`);
@@ -94,7 +97,7 @@ export function validateValue(schemaIn: Schema, value: unknown, at: string, erro
       break;
     case 'array':
       if (!Array.isArray(value)) return void errors.push(`${at}: expected array`);
-      if (s.items) value.forEach((v, i) => validateValue(s.items as Schema, v, `${at}[${i}]`, errors));
+      if (s.items) for (const [i, v] of value.entries()) validateValue(s.items as Schema, v, `${at}[${i}]`, errors);
       break;
     case 'object': {
       if (typeof value !== 'object' || Array.isArray(value)) return void errors.push(`${at}: expected object`);
@@ -107,7 +110,8 @@ export function validateValue(schemaIn: Schema, value: unknown, at: string, erro
     default:
       break;
   }
-  if (s.enum && !s.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} not in ${JSON.stringify(s.enum)}`);
+  if (s.enum && !s.enum.includes(value))
+    errors.push(`${at}: ${JSON.stringify(value)} not in ${JSON.stringify(s.enum)}`);
 }
 
 const templates = Object.keys(spec.paths).map((t) => ({
@@ -119,7 +123,9 @@ const templates = Object.keys(spec.paths).map((t) => ({
 /** The spec operation for a method + concrete path, or undefined. */
 export function findOperation(method: string, path: string): { template: string; op: Operation } | undefined {
   const m = method.toLowerCase();
-  const hit = templates.filter((t) => t.regex.test(path) && spec.paths[t.template]?.[m]).sort((a, b) => a.params - b.params)[0];
+  const hit = templates
+    .filter((t) => t.regex.test(path) && spec.paths[t.template]?.[m])
+    .sort((a, b) => a.params - b.params)[0];
   const op = hit && spec.paths[hit.template]?.[m];
   return hit && op ? { template: hit.template, op } : undefined;
 }
@@ -147,12 +153,17 @@ export function validateExchange(ex: SandboxExchange, origin: string): string[] 
     validateValue(ERROR_BODY, ex.body, `${where} body`, errors);
     const b = ex.body as { status?: unknown; code?: unknown; more_info?: unknown } | null;
     if (b && b.status !== ex.status) errors.push(`${where}: body.status ${String(b.status)} differs from HTTP status`);
-    if (b && b.more_info !== `https://www.twilio.com/docs/errors/${String(b.code)}`) errors.push(`${where}: more_info does not match code`);
+    if (b && b.more_info !== `https://www.twilio.com/docs/errors/${String(b.code)}`)
+      errors.push(`${where}: more_info does not match code`);
     return errors;
   }
   let found = findOperation(ex.method, ex.path);
   let status = String(ex.status);
-  if (!found && ex.method === 'GET' && /^\/v1\/TrustProducts\/[^/]+\/(EntityAssignments|ChannelEndpointAssignments)\/[^/]+$/.test(ex.path)) {
+  if (
+    !found &&
+    ex.method === 'GET' &&
+    /^\/v1\/TrustProducts\/[^/]+\/(EntityAssignments|ChannelEndpointAssignments)\/[^/]+$/.test(ex.path)
+  ) {
     found = findOperation('POST', ex.path.replace(/\/[^/]+$/, ''));
     status = '201';
   }
@@ -174,14 +185,19 @@ function checkLinks(ex: SandboxExchange, origin: string, where: string): string[
   const errors: string[] = [];
   const trustHub = ex.path.startsWith('/v1/');
   const visit = (v: unknown, key: string, at: string): void => {
-    if (Array.isArray(v)) return v.forEach((x, i) => visit(x, key, `${at}[${i}]`));
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) visit(x, key, `${at}[${i}]`);
+      return;
+    }
     if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) visit(x, key === 'links' ? 'links_url' : k, `${at}.${k}`);
       return;
     }
     if (typeof v !== 'string') return;
-    if (trustHub && /(^url$|_url$)/.test(key) && !v.startsWith(`${origin}/v1/`)) errors.push(`${where} ${at}: ${v} is not on ${origin}/v1/`);
-    if (!trustHub && /(^uri$|_uri$)/.test(key) && !/^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/.+\.json(\?.*)?$/.test(v)) errors.push(`${where} ${at}: ${v} is not a 2010 .json URI`);
+    if (trustHub && /(^url$|_url$)/.test(key) && !v.startsWith(`${origin}/v1/`))
+      errors.push(`${where} ${at}: ${v} is not on ${origin}/v1/`);
+    if (!trustHub && /(^uri$|_uri$)/.test(key) && !/^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/.+\.json(\?.*)?$/.test(v))
+      errors.push(`${where} ${at}: ${v} is not a 2010 .json URI`);
   };
   visit(ex.body, '', 'body');
   return errors;

@@ -42,22 +42,57 @@ describe('the OpenAPI response validator', () => {
 
   test('rejects null where the spec is not nullable, and an undeclared status', () => {
     const tp = { method: 'GET', path: `/v1/TrustProducts/BU${'c'.repeat(32)}`, query: '', headers: {} };
-    assert.match(validateExchange({ ...tp, status: 200, body: { status: null } }, ORIGIN).join('\n'), /status: null but not nullable/);
+    assert.match(
+      validateExchange({ ...tp, status: 200, body: { status: null } }, ORIGIN).join('\n'),
+      /status: null but not nullable/,
+    );
     assert.match(validateExchange({ ...tp, status: 201, body: {} }, ORIGIN).join('\n'), /status not declared/);
   });
 
   test('rejects a malformed Twilio error body and a non-empty 204', () => {
     const err = { method: 'GET', path: '/v1/EndUsers', query: '', headers: {}, status: 404 };
-    assert.match(validateExchange({ ...err, body: { code: 20404, message: 'x', status: 404 } }, ORIGIN).join('\n'), /more_info: missing/);
-    assert.match(validateExchange({ ...err, body: { code: 20404, message: 'x', more_info: 'https://www.twilio.com/docs/errors/20404', status: 400 } }, ORIGIN).join('\n'), /differs/);
+    assert.match(
+      validateExchange({ ...err, body: { code: 20404, message: 'x', status: 404 } }, ORIGIN).join('\n'),
+      /more_info: missing/,
+    );
+    assert.match(
+      validateExchange(
+        {
+          ...err,
+          body: { code: 20404, message: 'x', more_info: 'https://www.twilio.com/docs/errors/20404', status: 400 },
+        },
+        ORIGIN,
+      ).join('\n'),
+      /differs/,
+    );
     const del = { method: 'DELETE', path: `/v1/EndUsers/IT${'a'.repeat(32)}`, query: '', headers: {}, status: 204 };
     assert.match(validateExchange({ ...del, body: { x: 1 } }, ORIGIN).join('\n'), /empty body/);
   });
 
   test('rejects a 2010 URI that is absolute or lacks .json', () => {
-    const list = { method: 'GET', path: `/2010-04-01/Accounts/AC${'b'.repeat(32)}/IncomingPhoneNumbers.json`, query: '', headers: {}, status: 200 };
-    const page = { end: 0, first_page_uri: 'x', incoming_phone_numbers: [], next_page_uri: null, page: 0, page_size: 50, previous_page_uri: null, start: 0, uri: 'x' };
-    const bad = { ...page, first_page_uri: `${ORIGIN}/2010-04-01/Accounts/AC${'b'.repeat(32)}/IncomingPhoneNumbers.json`, uri: `/2010-04-01/Accounts/AC${'b'.repeat(32)}/IncomingPhoneNumbers` };
+    const list = {
+      method: 'GET',
+      path: `/2010-04-01/Accounts/AC${'b'.repeat(32)}/IncomingPhoneNumbers.json`,
+      query: '',
+      headers: {},
+      status: 200,
+    };
+    const page = {
+      end: 0,
+      first_page_uri: 'x',
+      incoming_phone_numbers: [],
+      next_page_uri: null,
+      page: 0,
+      page_size: 50,
+      previous_page_uri: null,
+      start: 0,
+      uri: 'x',
+    };
+    const bad = {
+      ...page,
+      first_page_uri: `${ORIGIN}/2010-04-01/Accounts/AC${'b'.repeat(32)}/IncomingPhoneNumbers.json`,
+      uri: `/2010-04-01/Accounts/AC${'b'.repeat(32)}/IncomingPhoneNumbers`,
+    };
     const errors = validateExchange({ ...list, body: bad }, ORIGIN).join('\n');
     assert.match(errors, /first_page_uri/);
     assert.match(errors, /body\.uri/);
@@ -65,7 +100,11 @@ describe('the OpenAPI response validator', () => {
 
   test('matches operations by method and path template', () => {
     assert.equal(findOperation('POST', `/v1/TrustProducts/BU${'c'.repeat(32)}`)?.op.operationId, 'UpdateTrustProduct');
-    assert.equal(findOperation('GET', `/2010-04-01/Accounts/AC${'b'.repeat(32)}/IncomingPhoneNumbers/PN${'d'.repeat(32)}.json`)?.op.operationId, 'FetchIncomingPhoneNumber');
+    assert.equal(
+      findOperation('GET', `/2010-04-01/Accounts/AC${'b'.repeat(32)}/IncomingPhoneNumbers/PN${'d'.repeat(32)}.json`)?.op
+        .operationId,
+      'FetchIncomingPhoneNumber',
+    );
     assert.equal(findOperation('PUT', '/v1/EndUsers'), undefined);
   });
 });
@@ -84,7 +123,9 @@ describe('every spec operation, exercised through the SDK', () => {
     const { trustProductSid: tpSid, phoneNumberSid, endUserSid } = await buildCnamProduct(client, { profileSid: bu });
     await th.customerProfiles.list({ friendlyName: 'Acme Plumbing LLC' });
     await th.customerProfiles(bu).fetch();
-    const [cpa] = await th.customerProfiles(bu).customerProfilesChannelEndpointAssignment.list({ channelEndpointSids: phoneNumberSid });
+    const [cpa] = await th
+      .customerProfiles(bu)
+      .customerProfilesChannelEndpointAssignment.list({ channelEndpointSids: phoneNumberSid });
     assert.ok(cpa);
     await th.customerProfiles(bu).customerProfilesChannelEndpointAssignment(cpa.sid).fetch();
     await th.trustProducts.list({ policySid: CNAM_POLICY_SID });
@@ -114,10 +155,15 @@ describe('every spec operation, exercised through the SDK', () => {
         .map(({ exchange }) => findOperation(exchange.method, exchange.path)?.op.operationId),
     );
     const all = Object.values(spec.paths).flatMap((ops) =>
-      Object.entries(ops).filter(([m]) => ['get', 'post', 'delete'].includes(m)).map(([, o]) => o.operationId),
+      Object.entries(ops)
+        .filter(([m]) => ['get', 'post', 'delete'].includes(m))
+        .map(([, o]) => o.operationId),
     );
     assert.equal(all.length, 28);
-    assert.deepEqual(all.filter((id) => !covered.has(id)), []);
+    assert.deepEqual(
+      all.filter((id) => !covered.has(id)),
+      [],
+    );
   });
 
   test('every response in this file matches the OpenAPI spec', () => {

@@ -6,9 +6,10 @@ import { recorded, startTestSandbox, type TestSandbox } from './helpers';
 // The default numbers: +1206555010{0..4}, +18005550100 (toll-free), +14165550100 (Toronto).
 const SEATTLE = ['+12065550100', '+12065550101', '+12065550102', '+12065550103', '+12065550104'];
 
-describe('IncomingPhoneNumbers PhoneNumber filter (UNDOCUMENTED 12) through the SDK', () => {
+describe('IncomingPhoneNumbers PhoneNumber filter (partial numbers, * for one digit) through the SDK', () => {
   let t: TestSandbox;
-  const list = async (phoneNumber: string) => (await t.client.incomingPhoneNumbers.list({ phoneNumber })).map((n) => n.phoneNumber);
+  const list = async (phoneNumber: string) =>
+    (await t.client.incomingPhoneNumbers.list({ phoneNumber })).map((n) => n.phoneNumber);
   before(async () => {
     t = await startTestSandbox();
   });
@@ -38,11 +39,17 @@ describe('IncomingPhoneNumbers PhoneNumber filter (UNDOCUMENTED 12) through the 
 
   test('an unencoded + arrives as a space and is read as +', async () => {
     const auth = `Basic ${Buffer.from(`${t.sandbox.accountSid}:${t.sandbox.authToken}`).toString('base64')}`;
-    const res = await fetch(`${t.sandbox.url}/2010-04-01/Accounts/${t.sandbox.accountSid}/IncomingPhoneNumbers.json?PhoneNumber=+1206555010*`, {
-      headers: { Authorization: auth },
-    });
+    const res = await fetch(
+      `${t.sandbox.url}/2010-04-01/Accounts/${t.sandbox.accountSid}/IncomingPhoneNumbers.json?PhoneNumber=+1206555010*`,
+      {
+        headers: { Authorization: auth },
+      },
+    );
     const body = (await res.json()) as { incoming_phone_numbers: { phone_number: string }[] };
-    assert.deepEqual(body.incoming_phone_numbers.map((n) => n.phone_number), SEATTLE);
+    assert.deepEqual(
+      body.incoming_phone_numbers.map((n) => n.phone_number),
+      SEATTLE,
+    );
   });
 
   test('a filter with letters matches nothing', async () => {

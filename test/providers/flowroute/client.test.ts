@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
-import type { FlowrouteClient } from '../../../src/providers/flowroute';
+import type { FlowrouteClient } from '../../../src/providers/flowroute/client';
 import { UUID_V4, apiError, clientFor, manualClock, startSandbox } from './helpers';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -37,7 +37,7 @@ describe('FlowrouteClient against the sandbox', () => {
     assert.deepEqual(rec.numberIds, []);
   });
 
-  test('a duplicate create (any case) is a non-retryable 422 carrying Flowroute\'s detail', async () => {
+  test("a duplicate create (any case) is a non-retryable 422 carrying Flowroute's detail", async () => {
     await client.createCnam('Pacific Dental');
     const err = await apiError(client.createCnam('pacific dental'));
     assert.equal(err.status, 422);
@@ -103,7 +103,12 @@ describe('FlowrouteClient against the sandbox', () => {
     assert.match(res.dateCreated, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
     assert.equal(Date.parse(res.dateCreated), Math.floor(clock.now() / 1000) * 1000);
     const number = await client.getNumber('12065550100');
-    assert.deepEqual(number, { id: '12065550100', cnamPresetId: rec.id, numberType: 'standard', cnamLookupsEnabled: false });
+    assert.deepEqual(number, {
+      id: '12065550100',
+      cnamPresetId: rec.id,
+      numberType: 'standard',
+      cnamLookupsEnabled: false,
+    });
     assert.deepEqual((await client.getCnam(rec.id)).numberIds, ['12065550100']);
   });
 
@@ -154,26 +159,47 @@ describe('FlowrouteClient against the sandbox', () => {
     const made = [];
     for (const v of ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo']) made.push(await client.createCnam(v));
     const first = await client.listCnams({ limit: 2 });
-    assert.deepEqual(first.records.map((r) => r.value), ['ALPHA', 'BRAVO']);
+    assert.deepEqual(
+      first.records.map((r) => r.value),
+      ['ALPHA', 'BRAVO'],
+    );
     assert.equal(first.nextOffset, 2);
     const middle = await client.listCnams({ limit: 2, offset: 2 });
-    assert.deepEqual(middle.records.map((r) => r.value), ['CHARLIE', 'DELTA']);
+    assert.deepEqual(
+      middle.records.map((r) => r.value),
+      ['CHARLIE', 'DELTA'],
+    );
     assert.equal(middle.nextOffset, 4);
     const last = await client.listCnams({ limit: 2, offset: 4 });
-    assert.deepEqual(last.records.map((r) => r.value), ['ECHO']);
+    assert.deepEqual(
+      last.records.map((r) => r.value),
+      ['ECHO'],
+    );
     assert.equal(last.nextOffset, null);
     const exact = await client.listCnams({ limit: 5 });
     assert.equal(exact.records.length, 5);
     assert.equal(exact.nextOffset, null);
-    assert.deepEqual((await client.listCnams()).records.map((r) => r.id), made.map((r) => r.id));
+    assert.deepEqual(
+      (await client.listCnams()).records.map((r) => r.id),
+      made.map((r) => r.id),
+    );
   });
 
   test('listCnams filters by isApproved and by value substring', async () => {
     const a = await approved('Alpha Co');
     await client.createCnam('Beta Co');
-    assert.deepEqual((await client.listCnams({ isApproved: true })).records.map((r) => r.id), [a.id]);
-    assert.deepEqual((await client.listCnams({ isApproved: false })).records.map((r) => r.value), ['BETA CO']);
-    assert.deepEqual((await client.listCnams({ value: 'eta' })).records.map((r) => r.value), ['BETA CO']);
+    assert.deepEqual(
+      (await client.listCnams({ isApproved: true })).records.map((r) => r.id),
+      [a.id],
+    );
+    assert.deepEqual(
+      (await client.listCnams({ isApproved: false })).records.map((r) => r.value),
+      ['BETA CO'],
+    );
+    assert.deepEqual(
+      (await client.listCnams({ value: 'eta' })).records.map((r) => r.value),
+      ['BETA CO'],
+    );
   });
 
   test('findCnamByValue pages through every record and matches case-insensitively', async () => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import type { RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
-import type { FlowrouteClient } from '../../../src/providers/flowroute';
+import type { FlowrouteClient } from '../../../src/providers/flowroute/client';
 import { ACCESS_KEY, SECRET_KEY, UUID_V4, apiError, clientFor, startSandbox } from './helpers';
 
 describe('errors from the sandbox', () => {
@@ -151,19 +151,34 @@ describe('transport failures and unexpected bodies', () => {
     reply = [
       422,
       'application/vnd.api+json',
-      JSON.stringify({ errors: [{ id: 'e1', status: 422, title: 'Invalid CNAM value', detail: 'First.' }, { id: 'e2', status: 422, title: 'x', detail: 'Second.' }] }),
+      JSON.stringify({
+        errors: [
+          { id: 'e1', status: 422, title: 'Invalid CNAM value', detail: 'First.' },
+          { id: 'e2', status: 422, title: 'x', detail: 'Second.' },
+        ],
+      }),
     ];
     const err = await apiError(clientFor(baseUrl).createCnam('X'));
     assert.equal(err.message, 'Flowroute 422 Invalid CNAM value: First.; Second.');
     assert.equal(err.errorId, 'e1');
-    reply = [403, 'application/vnd.api+json', JSON.stringify({ errors: [{ id: 'e3', status: 403, title: 'ActionNotAuthorizedError', detail: '' }] })];
+    reply = [
+      403,
+      'application/vnd.api+json',
+      JSON.stringify({ errors: [{ id: 'e3', status: 403, title: 'ActionNotAuthorizedError', detail: '' }] }),
+    ];
     const forbidden = await apiError(clientFor(baseUrl).createCnam('X'));
     assert.equal(forbidden.message, 'Flowroute 403 ActionNotAuthorizedError');
     assert.equal(forbidden.retryable, false);
   });
 
   test('a server that echoes the secret has it redacted from the error', async () => {
-    reply = [400, 'application/json', JSON.stringify({ errors: [{ status: 400, title: 'Bad Request', detail: `bad key ${ACCESS_KEY}:${SECRET_KEY}` }] })];
+    reply = [
+      400,
+      'application/json',
+      JSON.stringify({
+        errors: [{ status: 400, title: 'Bad Request', detail: `bad key ${ACCESS_KEY}:${SECRET_KEY}` }],
+      }),
+    ];
     const err = await apiError(clientFor(baseUrl).getCnam('1'));
     assert.ok(!err.message.includes(SECRET_KEY));
     assert.match(err.message, /\[redacted\]/);

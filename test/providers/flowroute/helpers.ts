@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { FlowrouteApiError, FlowrouteClient, type FlowrouteClientOptions } from '../../../src/providers/flowroute';
+import { FlowrouteClient, type FlowrouteClientOptions } from '../../../src/providers/flowroute/client';
+import { FlowrouteApiError } from '../../../src/providers/flowroute/errors';
 import { startFlowrouteSandbox, type StartFlowrouteSandboxOptions } from '../../../dev/sandbox/flowroute';
 
 export const ACCESS_KEY = 'test-access-key';
@@ -9,7 +10,13 @@ export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 /** A hand-driven clock so review timing is decided by the test, not by wall time. */
 export function manualClock(start = Date.UTC(2025, 0, 6, 12, 0, 0)) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms), start };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+    start,
+  };
 }
 
 /** A sandbox on a random port with test credentials. */

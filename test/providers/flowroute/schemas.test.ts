@@ -34,7 +34,10 @@ const VARIANTS: Record<string, unknown> = {
         rejection_reason: '',
       },
     },
-    included: [{ id: '12065550100', type: 'number', attributes: {} }, { id: '9', type: 'route' }],
+    included: [
+      { id: '12065550100', type: 'number', attributes: {} },
+      { id: '9', type: 'route' },
+    ],
   },
   '/v2/cnams/1235': {
     data: {
@@ -52,10 +55,18 @@ const VARIANTS: Record<string, unknown> = {
     },
   },
   '/v2/cnams': {
-    data: [{ id: '7', type: 'cnam', attributes: { value: 'A', is_approved: true, creation_datetime: '2018-07-10 23:14:28.529156+00:00' } }],
+    data: [
+      {
+        id: '7',
+        type: 'cnam',
+        attributes: { value: 'A', is_approved: true, creation_datetime: '2018-07-10 23:14:28.529156+00:00' },
+      },
+    ],
     links: { self: 'x', next: 'https://api.flowroute.com/v2/cnams?limit=1' },
   },
-  '/v2/numbers/12065550100': { data: { id: '12065550100', type: 'number', relationships: { cnam_preset: { data: '6272' } } } },
+  '/v2/numbers/12065550100': {
+    data: { id: '12065550100', type: 'number', relationships: { cnam_preset: { data: '6272' } } },
+  },
   '/v2/numbers/12065550101': { data: { id: 12065550101, attributes: { cnam_lookups_enabled: 'true' } } },
   '/v2/numbers/12065550100/relationships/cnams/22790': {
     data: { attributes: { date_created: 'Fri, 01 Jun 2018 00:17:52 GMT' }, id: 22790, type: 'cnam' },
@@ -88,7 +99,7 @@ describe('the client reads every documented variant', () => {
     });
   });
 
-  test('the seed page\'s "false" string, microsecond timestamps and relationships with numeric ids', async () => {
+  test('the "false" string of the guide example, microsecond timestamps and relationships with numeric ids', async () => {
     const rec = await clientFor(baseUrl).getCnam('1235');
     assert.equal(rec.isApproved, false);
     assert.equal(rec.rejectionReason, 'Misleading CNAM');
@@ -116,7 +127,7 @@ describe('the client reads every documented variant', () => {
     assert.equal(other.cnamLookupsEnabled, true);
   });
 
-  test('the assign reply\'s integer id and RFC-1123 date', async () => {
+  test("the assign reply's integer id and RFC-1123 date", async () => {
     assert.deepEqual(await clientFor(baseUrl).assignCnam('12065550100', '22790'), {
       cnamId: '22790',
       dateCreated: '2018-06-01T00:17:52.000Z',

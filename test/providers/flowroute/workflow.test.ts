@@ -8,10 +8,11 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../../src/activities';
-import { FlowrouteClient } from '../../../src/providers/flowroute';
+import { FlowrouteClient } from '../../../src/providers/flowroute/client';
 import { startProvision } from '../../../src/app/start';
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
-import { checkNow, getStatus, type FlowrouteProvisionInput, type FlowrouteProvisionResult } from '../../../src/core/workflow/messages';
+import { checkNow, getStatus } from '../../../src/core/workflow/messages';
+import type { FlowrouteProvisionInput, FlowrouteProvisionResult } from '../../../src/providers/flowroute/contract';
 import { rootApplicationFailure } from '../../helpers/failures';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
 
@@ -39,7 +40,9 @@ interface Harness {
 }
 
 /** A fresh sandbox with one unique number on the account, and a worker factory bound to it. */
-async function harness(options: { autoReview?: boolean; approvalDelayMs?: number; numberOnAccount?: boolean } = {}): Promise<Harness> {
+async function harness(
+  options: { autoReview?: boolean; approvalDelayMs?: number; numberOnAccount?: boolean } = {},
+): Promise<Harness> {
   const number = `1206555${String(nextNumber++).padStart(4, '0')}`;
   const sandbox = await startFlowrouteSandbox({
     numbers: options.numberOnAccount === false ? ['13125550100'] : [number],
@@ -47,21 +50,31 @@ async function harness(options: { autoReview?: boolean; approvalDelayMs?: number
     approvalDelayMs: options.approvalDelayMs ?? 0,
   });
   const taskQueue = uniqueTaskQueue('flowroute');
-  const flowroute = new FlowrouteClient({ baseUrl: sandbox.url, accessKey: 'sandbox-access-key', secretKey: 'sandbox-secret-key', timeoutMs: 2_000 });
+  const flowroute = new FlowrouteClient({
+    baseUrl: sandbox.url,
+    accessKey: 'sandbox-access-key',
+    secretKey: 'sandbox-secret-key',
+    timeoutMs: 2_000,
+  });
   return {
     sandbox,
     number,
     taskQueue,
-    newWorker: (workerOptions) =>
+    newWorker: async (workerOptions) =>
       Worker.create({
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: bundle,
-        activities: createActivities({ flowroute, twilio: null }),
+        activities: await createActivities({ flowroute, twilio: null }),
         ...(workerOptions?.replayOnly && { maxCachedWorkflows: 0 }),
       }),
     start: async (input) => {
-      const started = await startProvision(env.client, taskQueue, { provider: 'flowroute', number: `+${number}`, displayName: 'Bob Law', ...input });
+      const started = await startProvision(env.client, taskQueue, {
+        provider: 'flowroute',
+        number: `+${number}`,
+        displayName: 'Bob Law',
+        ...input,
+      });
       return started.workflowId;
     },
   };
@@ -103,12 +116,18 @@ describe('provisionFlowrouteCnam', () => {
       });
 
       const approvedAt = Date.parse(res.approvedAt);
-      assert.ok(approvedAt - startedAt >= 47 * HOUR && approvedAt - startedAt <= 49 * HOUR, `approved ${(approvedAt - startedAt) / HOUR} h after start`);
+      assert.ok(
+        approvedAt - startedAt >= 47 * HOUR && approvedAt - startedAt <= 49 * HOUR,
+        `approved ${(approvedAt - startedAt) / HOUR} h after start`,
+      );
       assert.equal(new Date(res.assignedAt).getUTCDay(), 3, 'assigned on the Wednesday before Thanksgiving');
       // Wed + 7 business days is Fri of the next week (+9 days); skipping Thanksgiving makes it Monday (+12 days).
       assert.equal(Date.parse(res.effectiveBy) - Date.parse(res.assignedAt), 12 * DAY);
       assert.equal(new Date(res.effectiveBy).getUTCDay(), 1);
-      assert.ok(Date.parse(res.confirmedAt) >= Date.parse(res.effectiveBy), 'confirmed only after the association wait');
+      assert.ok(
+        Date.parse(res.confirmedAt) >= Date.parse(res.effectiveBy),
+        'confirmed only after the association wait',
+      );
       assert.equal(res.reusedExistingRecord, false);
       const state = h.sandbox.snapshot();
       assert.equal(state.records.length, 1);
@@ -126,7 +145,10 @@ describe('provisionFlowrouteCnam', () => {
         const id = await h.start({ displayName: 'Acme Rockets' });
         const record = await eventually(async () => h.sandbox.snapshot().records[0], 'the CNAM record');
         h.sandbox.reject(record.id, 'Inappropriate content');
-        return result(id).then(() => undefined, (e: unknown) => e);
+        return result(id).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       });
       assert.ok(err instanceof WorkflowFailedError);
       const failure = rootApplicationFailure(err);
@@ -141,7 +163,11 @@ describe('provisionFlowrouteCnam', () => {
   test('reuses a record that already exists on the account instead of creating a second', async () => {
     const h = await harness({ autoReview: true });
     try {
-      const client = new FlowrouteClient({ baseUrl: h.sandbox.url, accessKey: 'sandbox-access-key', secretKey: 'sandbox-secret-key' });
+      const client = new FlowrouteClient({
+        baseUrl: h.sandbox.url,
+        accessKey: 'sandbox-access-key',
+        secretKey: 'sandbox-secret-key',
+      });
       const existing = await client.createCnam('Pacific Dental');
       const worker = await h.newWorker();
       const res = await worker.runUntil(async () => result(await h.start({ displayName: 'Pacific Dental' })));
@@ -190,11 +216,17 @@ describe('provisionFlowrouteCnam', () => {
           return s.step === 'awaiting-approval' && s.nextCheckAt ? s : undefined;
         }, 'a scheduled check');
         h.sandbox.approve(h.sandbox.snapshot().records[0]!.id);
-        await env.client.workflow.getHandle(id).signal(checkNow);
+        await env.client.workflow.getHandle(id).executeUpdate(checkNow);
         const after = await eventually(async () => {
           const s = await status(id);
           return s.step === 'awaiting-propagation' ? s : undefined;
         }, 'the association wait');
+        // Nothing left to check early: the update's validator refuses it, saying why.
+        await assert.rejects(env.client.workflow.getHandle(id).executeUpdate(checkNow), (err: Error) =>
+          /Not waiting on a provider review \(step: awaiting-propagation\)/.test(
+            String((err as Error & { cause?: Error }).cause?.message ?? err.message),
+          ),
+        );
         const assigned = after.stepsDone.find((s) => s.step === 'assigning')!;
         assert.ok(Date.parse(assigned.at) < Date.parse(waiting.nextCheckAt!), 'assigned before the scheduled check');
         assert.equal(after.approval, 'approved');
@@ -209,7 +241,12 @@ describe('provisionFlowrouteCnam', () => {
     const h = await harness();
     try {
       const worker = await h.newWorker();
-      const err = await worker.runUntil(async () => result(await h.start({ approvalTimeout: '10h' })).then(() => undefined, (e: unknown) => e));
+      const err = await worker.runUntil(async () =>
+        result(await h.start({ approvalTimeout: '10h' })).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       assert.equal(rootApplicationFailure(err)?.type, 'ApprovalTimedOut');
       assert.equal(h.sandbox.snapshot().records.length, 1);
     } finally {
@@ -223,10 +260,16 @@ describe('provisionFlowrouteCnam', () => {
       const worker = await h.newWorker();
       const input: FlowrouteProvisionInput = { number: `+${h.number}`, displayName: 'Seattle Police' };
       const err = await worker.runUntil(
-        env.client.workflow.execute('provisionFlowrouteCnam', { taskQueue: h.taskQueue, workflowId: `invalid-${h.taskQueue}`, args: [input] }).then(
-          () => undefined,
-          (e: unknown) => e,
-        ),
+        env.client.workflow
+          .execute('provisionFlowrouteCnam', {
+            taskQueue: h.taskQueue,
+            workflowId: `invalid-${h.taskQueue}`,
+            args: [input],
+          })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
       );
       const failure = rootApplicationFailure(err);
       assert.equal(failure?.type, 'InvalidInput');
@@ -242,19 +285,29 @@ describe('provisionFlowrouteCnam', () => {
     try {
       const worker = await h.newWorker();
       // Straight to Temporal, past the API's and CLI's checks, as an old client or a hand-made start would.
-      const input: FlowrouteProvisionInput = { number: `+${h.number}`, displayName: 'Bob Law', associationWait: 1e308, approvalPollMax: '999999999d' };
+      const input: FlowrouteProvisionInput = {
+        number: `+${h.number}`,
+        displayName: 'Bob Law',
+        associationWait: 1e308,
+        approvalPollMax: '999999999d',
+      };
       const id = `durations-${h.taskQueue}`;
       // The status query is answered by a worker, so it is asked while this one runs.
       const [err, s] = await worker.runUntil(async () => {
-        const outcome = await env.client.workflow.execute('provisionFlowrouteCnam', { taskQueue: h.taskQueue, workflowId: id, args: [input] }).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+        const outcome = await env.client.workflow
+          .execute('provisionFlowrouteCnam', { taskQueue: h.taskQueue, workflowId: id, args: [input] })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         return [outcome, await status(id)] as const;
       });
       const failure = rootApplicationFailure(err);
       assert.equal(failure?.type, 'InvalidInput');
-      assert.match(failure?.message ?? '', /approvalPollMax must be between 1s and 7d; "999999999d" is not; associationWait must be between 1s and 30d; 1e\+308 is not/);
+      assert.match(
+        failure?.message ?? '',
+        /approvalPollMax must be between 1s and 7d; "999999999d" is not; associationWait must be between 1s and 30d; 1e\+308 is not/,
+      );
       assert.deepEqual(h.sandbox.snapshot().requestCounts, {});
       assert.equal(s.step, 'failed');
       assert.match(s.failure ?? '', /associationWait/);
@@ -267,13 +320,25 @@ describe('provisionFlowrouteCnam', () => {
     const h = await harness({ autoReview: true, numberOnAccount: false });
     try {
       const worker = await h.newWorker();
-      const err = await worker.runUntil(async () => result(await h.start({})).then(() => undefined, (e: unknown) => e));
+      const err = await worker.runUntil(async () =>
+        result(await h.start({})).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       const failure = rootApplicationFailure(err);
       assert.equal(failure?.type, 'ProviderRefused');
-      assert.match(failure?.message ?? '', /^Number \+1\d{10} is not on this Flowroute account \(Flowroute 404 .*\); nothing was created\.$/);
+      assert.match(
+        failure?.message ?? '',
+        /^Number \+1\d{10} is not on this Flowroute account \(Flowroute 404 .*\); nothing was created\.$/,
+      );
       const state = h.sandbox.snapshot();
       assert.equal(state.requestCounts['GET /v2/numbers/:number'], 1, 'a 404 is not retried');
-      assert.equal(state.requestCounts['POST /v2/cnams'], undefined, 'no record is created for a number we cannot assign');
+      assert.equal(
+        state.requestCounts['POST /v2/cnams'],
+        undefined,
+        'no record is created for a number we cannot assign',
+      );
       assert.equal(state.records.length, 0);
     } finally {
       await h.sandbox.close();
@@ -290,12 +355,15 @@ describe('provisionFlowrouteCnam', () => {
       const res = await worker.runUntil(async () => {
         const startedAt = Date.now();
         const id = await h.start({});
-        await eventually(async () => ((await status(id)).step === 'awaiting-approval' ? true : undefined), 'awaiting-approval');
+        await eventually(
+          async () => ((await status(id)).step === 'awaiting-approval' ? true : undefined),
+          'awaiting-approval',
+        );
         // Real time, not workflow time: the slow create lands on the sandbox's own clock.
         await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 3_500 - Date.now())));
         assert.equal(h.sandbox.snapshot().records.length, 1, 'the late create made no second record');
         h.sandbox.approve(h.sandbox.snapshot().records[0]!.id);
-        await env.client.workflow.getHandle(id).signal(checkNow);
+        await env.client.workflow.getHandle(id).executeUpdate(checkNow);
         return result(id);
       });
       const state = h.sandbox.snapshot();
@@ -337,18 +405,32 @@ describe('provisionFlowrouteCnam', () => {
       assert.equal(state.records.length, 1);
       assert.equal(state.requestCounts['POST /v2/cnams'], 3);
       const patch = 'PATCH /v2/numbers/:number/relationships/cnams/:id';
-      assert.deepEqual([state.requestCounts[patch], state.writeCounts[patch]], [2, 1], 'the 429 PATCH was retried once and applied once');
+      assert.deepEqual(
+        [state.requestCounts[patch], state.writeCounts[patch]],
+        [2, 1],
+        'the 429 PATCH was retried once and applied once',
+      );
       assert.equal(state.assignments[h.number], res.cnamRecordId);
 
       // Retry-After: 120 became the activity's nextRetryDelay; the policy alone would wait 1 s.
       const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
-      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'assignFlowrouteCnam');
-      const started = events.find((e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled?.eventId));
+      const scheduled = events.find(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'assignFlowrouteCnam',
+      );
+      const started = events.find(
+        (e) =>
+          e.activityTaskStartedEventAttributes &&
+          Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled?.eventId),
+      );
       assert.ok(scheduled && started, 'assignFlowrouteCnam was scheduled and started');
       assert.equal(started.activityTaskStartedEventAttributes?.attempt, 2);
-      const ms = (e: typeof started) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+      const ms = (e: typeof started) =>
+        Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
       const waitedMs = ms(started) - ms(scheduled);
-      assert.ok(waitedMs >= 120_000 && waitedMs < 130_000, `second attempt ${waitedMs} ms after scheduling, expected about 120 s`);
+      assert.ok(
+        waitedMs >= 120_000 && waitedMs < 130_000,
+        `second attempt ${waitedMs} ms after scheduling, expected about 120 s`,
+      );
     } finally {
       await h.sandbox.close();
     }

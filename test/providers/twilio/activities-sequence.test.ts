@@ -13,7 +13,10 @@ describe('Twilio activities: the CNAM sequence', () => {
 
   test('steps in order end compliant, submitted, approved, with lookup on', async () => {
     const bu = h.sandbox.defaultBusinessProfileSid;
-    assert.deepEqual(await h.run('getBusinessProfile', { businessProfileSid: bu }), { status: 'twilio-approved', friendlyName: 'Acme Plumbing LLC' });
+    assert.deepEqual(await h.run('getBusinessProfile', { businessProfileSid: bu }), {
+      status: 'twilio-approved',
+      friendlyName: 'Acme Plumbing LLC',
+    });
     const built = await buildProduct(h.run, { businessProfileSid: bu, e164: '+12065550100', name: 'wf-seq' });
     assert.match(built.phoneNumberSid, SID('PN'));
     assert.match(built.profileAssignment.assignmentSid, SID('RA'));
@@ -21,17 +24,32 @@ describe('Twilio activities: the CNAM sequence', () => {
     assert.match(built.tp.trustProductSid, SID('BU'));
     assert.match(built.eu.endUserSid, SID('IT'));
     assert.match(built.endUserOnProduct.assignmentSid, SID('BV'));
-    for (const step of [built.profileAssignment, built.tp, built.profileOnProduct, built.eu, built.endUserOnProduct, built.numberOnProduct]) {
+    for (const step of [
+      built.profileAssignment,
+      built.tp,
+      built.profileOnProduct,
+      built.eu,
+      built.endUserOnProduct,
+      built.numberOnProduct,
+    ]) {
       assert.equal(step.created, true);
     }
     const trustProductSid = built.tp.trustProductSid;
     assert.deepEqual(await h.run('evaluateTrustProduct', { trustProductSid }), { status: 'compliant', failures: [] });
     assert.deepEqual(await h.run('submitTrustProduct', { trustProductSid }), { status: 'pending-review' });
     h.sandbox.approve(trustProductSid);
-    assert.deepEqual(await h.run('getTrustProductStatus', { trustProductSid }), { status: 'twilio-approved', errors: [] });
-    assert.deepEqual(await h.run('enableCallerNameLookup', { phoneNumberSid: built.phoneNumberSid }), { voiceCallerIdLookup: true });
+    assert.deepEqual(await h.run('getTrustProductStatus', { trustProductSid }), {
+      status: 'twilio-approved',
+      errors: [],
+    });
+    assert.deepEqual(await h.run('enableCallerNameLookup', { phoneNumberSid: built.phoneNumberSid }), {
+      voiceCallerIdLookup: true,
+    });
     assert.equal(h.sandbox.state.phoneNumbers.get(built.phoneNumberSid)?.voiceCallerIdLookup, true);
-    assert.ok(h.logs.some((l) => l.message === 'CNAM Trust Product created'), 'activities log through the SDK logger');
+    assert.ok(
+      h.logs.some((l) => l.message === 'CNAM Trust Product created'),
+      'activities log through the SDK logger',
+    );
   });
 });
 
@@ -65,7 +83,13 @@ describe('Twilio activities: every write is idempotent', () => {
     }
     assert.equal(second.tp.created, false);
     assert.deepEqual({ ...second.eu }, { endUserSid: first.eu.endUserSid, created: false, updated: false });
-    assert.deepEqual(counts(h), { trustProducts: 1, endUsers: 1, entityAssignments: 2, profileNumbers: 1, productNumbers: 1 });
+    assert.deepEqual(counts(h), {
+      trustProducts: 1,
+      endUsers: 1,
+      entityAssignments: 2,
+      profileNumbers: 1,
+      productNumbers: 1,
+    });
   });
 
   test('the End User is found past the first page and its display name is corrected in place', async () => {
@@ -88,7 +112,11 @@ describe('Twilio activities: every write is idempotent', () => {
       const bu = h2.sandbox.defaultBusinessProfileSid;
       const { phoneNumberSid } = await h2.run('resolveTwilioPhoneNumber', { e164: '+12065550102' });
       // Hold one create back so both attempts see "none yet" and the slower one gets 409.
-      h2.sandbox.injectFault({ method: 'POST', path: `/v1/CustomerProfiles/${bu}/ChannelEndpointAssignments`, delayMs: 150 });
+      h2.sandbox.injectFault({
+        method: 'POST',
+        path: `/v1/CustomerProfiles/${bu}/ChannelEndpointAssignments`,
+        delayMs: 150,
+      });
       const [a, b] = await Promise.all([
         h2.run('assignNumberToBusinessProfile', { businessProfileSid: bu, phoneNumberSid }),
         h2.run('assignNumberToBusinessProfile', { businessProfileSid: bu, phoneNumberSid }),

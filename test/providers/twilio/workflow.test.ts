@@ -8,16 +8,30 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../../src/activities';
-import { createTwilioClient } from '../../../src/providers/twilio';
+import { createTwilioClient } from '../../../src/providers/twilio/client';
 import { startProvision } from '../../../src/app/start';
-import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../../../dev/sandbox/twilio';
-import { getStatus, trustProductStatusChanged, type TwilioProvisionInput, type TwilioProvisionResult } from '../../../src/core/workflow/messages';
+import {
+  DEFAULT_BUSINESS_PROFILE_SID,
+  startTwilioSandbox,
+  type RunningTwilioSandbox,
+} from '../../../dev/sandbox/twilio';
+import { getStatus } from '../../../src/core/workflow/messages';
+import type { TwilioProvisionInput, TwilioProvisionResult } from '../../../src/providers/twilio/contract';
+import { trustProductStatusChanged } from '../../../src/providers/twilio/signals';
 import { rootApplicationFailure } from '../../helpers/failures';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const WRITES = ['assignNumberToBusinessProfile', 'findOrCreateCnamTrustProduct', 'assignToTrustProduct', 'findOrCreateCnamEndUser', 'assignNumberToTrustProduct', 'submitTrustProduct', 'enableCallerNameLookup'];
+const WRITES = [
+  'assignNumberToBusinessProfile',
+  'findOrCreateCnamTrustProduct',
+  'assignToTrustProduct',
+  'findOrCreateCnamEndUser',
+  'assignNumberToTrustProduct',
+  'submitTrustProduct',
+  'enableCallerNameLookup',
+];
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -36,7 +50,7 @@ interface Harness {
   /** A second number on the account, for multi-number provisioning. */
   spare: string;
   taskQueue: string;
-  activities: ReturnType<typeof createActivities>;
+  activities: Awaited<ReturnType<typeof createActivities>>;
   newWorker(options?: { replayOnly?: boolean; activities?: object }): Promise<Worker>;
   start(input?: Partial<TwilioProvisionInput>): Promise<string>;
 }
@@ -50,8 +64,13 @@ async function harness(options: { autoReview?: boolean; timeoutMs?: number } = {
     inReviewDelayMs: 0,
     decisionDelayMs: 0,
   });
-  const twilio = createTwilioClient({ accountSid: sandbox.accountSid, authToken: sandbox.authToken, baseUrl: sandbox.url, timeoutMs: options.timeoutMs ?? 5_000 });
-  const activities = createActivities({ flowroute: null, twilio });
+  const twilio = createTwilioClient({
+    accountSid: sandbox.accountSid,
+    authToken: sandbox.authToken,
+    baseUrl: sandbox.url,
+    timeoutMs: options.timeoutMs ?? 5_000,
+  });
+  const activities = await createActivities({ flowroute: null, twilio });
   const taskQueue = uniqueTaskQueue('twilio');
   return {
     sandbox,
@@ -127,7 +146,13 @@ describe('provisionTwilioCnam', () => {
       assert.equal(res.numbers[0]?.phoneNumber, h.e164);
       const tp = h.sandbox.state.trustProducts.get(res.trustProductSid);
       assert.equal(tp?.status, 'twilio-approved');
-      assert.deepEqual(counts(h.sandbox), { trustProducts: 1, endUsers: 1, entityAssignments: 2, trustProductNumbers: 1, profileNumbers: profileNumbersBefore + 1 });
+      assert.deepEqual(counts(h.sandbox), {
+        trustProducts: 1,
+        endUsers: 1,
+        entityAssignments: 2,
+        trustProductNumbers: 1,
+        profileNumbers: profileNumbersBefore + 1,
+      });
       const number = [...h.sandbox.state.phoneNumbers.values()].find((n) => n.phoneNumber === h.e164);
       assert.equal(number?.voiceCallerIdLookup, true);
       assert.equal(h.sandbox.state.endUsers.get(res.endUserSid)?.attributes.cnam_display_name, 'ACME PLUMBING');
@@ -164,9 +189,21 @@ describe('provisionTwilioCnam', () => {
     try {
       // Someone already put a second cnam_information End User on this provisioning's Trust Product.
       const id = `cnam-twilio-${h.e164.slice(1)}`;
-      const client = createTwilioClient({ accountSid: h.sandbox.accountSid, authToken: h.sandbox.authToken, baseUrl: h.sandbox.url });
-      const tp = await client.trusthub.v1.trustProducts.create({ friendlyName: `${id} CNAM`, email: 'ops@example.com', policySid: 'RNf3db3cd1fe25fcfd3c3ded065c8fea53' });
-      const other = await client.trusthub.v1.endUsers.create({ friendlyName: 'other', type: 'cnam_information', attributes: { cnam_display_name: 'OTHER NAME' } });
+      const client = createTwilioClient({
+        accountSid: h.sandbox.accountSid,
+        authToken: h.sandbox.authToken,
+        baseUrl: h.sandbox.url,
+      });
+      const tp = await client.trusthub.v1.trustProducts.create({
+        friendlyName: `${id} CNAM`,
+        email: 'ops@example.com',
+        policySid: 'RNf3db3cd1fe25fcfd3c3ded065c8fea53',
+      });
+      const other = await client.trusthub.v1.endUsers.create({
+        friendlyName: 'other',
+        type: 'cnam_information',
+        attributes: { cnam_display_name: 'OTHER NAME' },
+      });
       await client.trusthub.v1.trustProducts(tp.sid).trustProductsEntityAssignments.create({ objectSid: other.sid });
 
       const worker = await h.newWorker();
@@ -192,7 +229,10 @@ describe('provisionTwilioCnam', () => {
           return s.step === 'awaiting-approval' && s.nextCheckAt ? s : undefined;
         }, 'a scheduled check');
         h.sandbox.approve(waiting.recordId!);
-        await handle.signal(trustProductStatusChanged, { trustProductSid: waiting.recordId!, status: 'twilio-approved' });
+        await handle.signal(trustProductStatusChanged, {
+          trustProductSid: waiting.recordId!,
+          status: 'twilio-approved',
+        });
         const after = await eventually(async () => {
           const s = await handle.query(getStatus);
           return s.step === 'awaiting-propagation' ? s : undefined;
@@ -229,7 +269,13 @@ describe('provisionTwilioCnam', () => {
       const worker = await h.newWorker({ activities: crashy });
       const res = await worker.runUntil(async () => result(await h.start()));
       assert.ok(crashedOnce.size >= 8, `crashed after ${crashedOnce.size} writes`);
-      assert.deepEqual(counts(h.sandbox), { trustProducts: 1, endUsers: 1, entityAssignments: 2, trustProductNumbers: 1, profileNumbers: profileNumbersBefore + 1 });
+      assert.deepEqual(counts(h.sandbox), {
+        trustProducts: 1,
+        endUsers: 1,
+        entityAssignments: 2,
+        trustProductNumbers: 1,
+        profileNumbers: profileNumbersBefore + 1,
+      });
       assert.equal(h.sandbox.state.trustProducts.get(res.trustProductSid)?.status, 'twilio-approved');
     } finally {
       await h.sandbox.close();
@@ -241,7 +287,8 @@ describe('provisionTwilioCnam', () => {
     const h = await harness({ timeoutMs: 1_000 });
     const profileNumbersBefore = counts(h.sandbox).profileNumbers;
     try {
-      for (const path of ['/v1/TrustProducts', '/v1/EndUsers']) h.sandbox.injectFault({ method: 'POST', path, kind: 'slow-write', delayMs: 4_000 });
+      for (const path of ['/v1/TrustProducts', '/v1/EndUsers'])
+        h.sandbox.injectFault({ method: 'POST', path, kind: 'slow-write', delayMs: 4_000 });
       const worker = await h.newWorker();
       const res = await worker.runUntil(async () => {
         const id = await h.start({ propagationWait: '1h' });
@@ -249,12 +296,20 @@ describe('provisionTwilioCnam', () => {
         const waiting = await eventually(async () => {
           const s = await env.client.workflow.getHandle(id).query(getStatus);
           const w = h.sandbox.state.writeCounts;
-          return s.step === 'awaiting-approval' && w['POST /v1/TrustProducts'] === 2 && w['POST /v1/EndUsers'] === 2 ? s : undefined;
+          return s.step === 'awaiting-approval' && w['POST /v1/TrustProducts'] === 2 && w['POST /v1/EndUsers'] === 2
+            ? s
+            : undefined;
         }, 'both slow creates landed while the workflow waits for the review');
         h.sandbox.approve(waiting.recordId!);
         return result(id);
       });
-      assert.deepEqual(counts(h.sandbox), { trustProducts: 1, endUsers: 1, entityAssignments: 2, trustProductNumbers: 1, profileNumbers: profileNumbersBefore + 1 });
+      assert.deepEqual(counts(h.sandbox), {
+        trustProducts: 1,
+        endUsers: 1,
+        entityAssignments: 2,
+        trustProductNumbers: 1,
+        profileNumbers: profileNumbersBefore + 1,
+      });
       assert.equal(h.sandbox.state.trustProducts.get(res.trustProductSid)?.status, 'twilio-approved');
       assert.ok(h.sandbox.state.endUsers.has(res.endUserSid));
     } finally {
@@ -280,7 +335,13 @@ describe('provisionTwilioCnam', () => {
       const worker = await h.newWorker();
       const res = await worker.runUntil(async () => result(await h.start({ propagationWait: '1h' })));
       assert.deepEqual(h.sandbox.faults(), [], 'every fault fired (spent faults disappear)');
-      assert.deepEqual(counts(h.sandbox), { trustProducts: 1, endUsers: 1, entityAssignments: 2, trustProductNumbers: 1, profileNumbers: profileNumbersBefore + 1 });
+      assert.deepEqual(counts(h.sandbox), {
+        trustProducts: 1,
+        endUsers: 1,
+        entityAssignments: 2,
+        trustProductNumbers: 1,
+        profileNumbers: profileNumbersBefore + 1,
+      });
       assert.equal(h.sandbox.state.trustProducts.get(res.trustProductSid)?.status, 'twilio-approved');
     } finally {
       await h.sandbox.close();
@@ -331,7 +392,13 @@ describe('provisionTwilioCnam', () => {
       }
       const res = await result(id);
       assert.ok(workers >= 14, `${workers} workers`);
-      assert.deepEqual(counts(h.sandbox), { trustProducts: 1, endUsers: 1, entityAssignments: 2, trustProductNumbers: 1, profileNumbers: profileNumbersBefore + 1 });
+      assert.deepEqual(counts(h.sandbox), {
+        trustProducts: 1,
+        endUsers: 1,
+        entityAssignments: 2,
+        trustProductNumbers: 1,
+        profileNumbers: profileNumbersBefore + 1,
+      });
       assert.equal(h.sandbox.state.trustProducts.get(res.trustProductSid)?.status, 'twilio-approved');
     } finally {
       await h.sandbox.close();

@@ -1,0 +1,91 @@
+/**
+ * What a provider brings: one module per provider (src/providers/<p>/index.ts), listed once in the
+ * registry (src/providers/index.ts). The worker, the API, the CLI, the typed client and the search
+ * attributes all read the registry; nothing else in the product names a provider.
+ *
+ * A module is light: its workflow and its worker-side parts (API client, activities, environment)
+ * load on first use, so `cnam validate-name` does not load an SDK it never calls.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ApiDeps, ApiEnv } from '../api/context';
+import type { z } from 'zod';
+import type { NameCheck } from './names';
+import type { OptionTable } from './options';
+import type { RequestProblem } from './request-problem';
+import type { SearchAttributeKey } from './workflow/search-attributes';
+
+/** A number in a workflow input: the field it is in (for problems) and its value. */
+export interface NumberField {
+  field: string;
+  value: string;
+}
+
+/** The worker side of a provider: its client from the environment, and its activities around that client. */
+export interface ProviderRuntime<Client> {
+  /** The client from the provider's environment variables, or null when they are not set. Throws ConfigError when malformed. */
+  clientFromEnv(env: NodeJS.ProcessEnv, options: { timeoutMs: number }): Client | null;
+  /** The provider's activities; with a null client each fails permanently, saying which variables to set. */
+  createActivities(client: Client | null): Record<string, (input: never) => Promise<unknown>>;
+}
+
+/** A required CLI option of `cnam provision <provider>`; tuning options come from the option table. */
+export interface CliField {
+  /** e.g. '--number <number>' */
+  flag: string;
+  help: string;
+  /** May be given several times (collected into an array). */
+  repeatable?: boolean;
+  /** Optional, with this environment variable as its default. */
+  envDefault?: string;
+}
+
+export interface ProviderModule<
+  Id extends string = string,
+  Input extends { displayName: string } = { displayName: string },
+  Result = unknown,
+  Client = unknown,
+> {
+  /** The id in workflow ids, search attributes and the API, e.g. 'flowroute'. */
+  id: Id;
+  /** The name as people write it, e.g. 'Flowroute'. */
+  label: string;
+  /** The workflow's type name: the exported function's name, which recorded histories carry. */
+  workflowType: string;
+  /** The workflow function, for starting it by reference (type-checked input). */
+  loadWorkflow(): Promise<(input: Input) => Promise<Result>>;
+  /** The module exporting the workflow, for the worker's workflow bundle. */
+  workflowModulePath: string;
+  /** The workflow input (structure; the name and number rules are checked by the application layer). */
+  input: z.ZodType<Input>;
+  /** What a completed workflow returns. */
+  result: z.ZodType<Result>;
+  options: OptionTable;
+  checkName(raw: string): NameCheck;
+  /** Every number of an input, the first being the one the workflow id is made from. */
+  numbers(input: Input): NumberField[];
+  /** The input with its numbers (in the order of `numbers`) in E.164 and its name normalised. */
+  normalized(input: Input, e164s: string[], displayName: string): Input;
+  /** The provider's own field rules beyond name and numbers (e.g. SID formats); empty when none is broken. */
+  fieldProblems(input: Input): RequestProblem[];
+  /** For inputs that do not name one: the deployment's public callback URL (Twilio's status callback). */
+  withDefaults?(input: Input, defaults: { statusCallbackUrl?: string | undefined }): Input;
+  /** Provider-specific search attributes its workflow upserts. */
+  searchAttributes: SearchAttributeKey[];
+  /** `cnam provision <id>`: description, example and the required options (mapped to an input by `fromCli`). */
+  cli: {
+    description: string;
+    example: string;
+    fields: Record<string, CliField>;
+    /** The input from the parsed required options (tuning options are added from the table). */
+    fromCli(values: Record<string, unknown>): Omit<Input, keyof OptionTable> & { displayName: string };
+  };
+  loadRuntime(): Promise<ProviderRuntime<Client>>;
+  /** The environment variable holding the secret the provider signs its callbacks with, if it sends any. */
+  callbackSecretVariable?: string;
+  /** Extra HTTP routes the API mounts (Twilio's status-callback receiver). */
+  registerHttp?(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void;
+}
+
+/** Accepts any module whatever its input, result and client types (each module is checked against its own). */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds modules of different input, result and client types
+export type AnyProviderModule = ProviderModule<string, any, any, any>;

@@ -1,0 +1,39 @@
+/**
+ * What the Flowroute workflow takes and returns, written once in zod: the workflow's TypeScript types
+ * are inferred from it (the workflow imports them as types only, so zod stays out of its bundle), and
+ * the HTTP API, the typed client and the CLI derive their shapes from it.
+ */
+import { z } from 'zod';
+import type { CnamRecord } from './client';
+import { displayName, phone, tuningFields } from '../../core/contract-fields';
+import { FLOWROUTE_OPTIONS } from './options';
+
+export const flowrouteInput = z.strictObject({
+  /** Any common US format; normalised to E.164 before any API call. */
+  number: phone,
+  displayName,
+  ...tuningFields(FLOWROUTE_OPTIONS),
+});
+
+export type FlowrouteProvisionInput = z.infer<typeof flowrouteInput>;
+
+const time = z.iso.datetime();
+
+export const flowrouteResult = z.object({
+  provider: z.literal('flowroute'),
+  number: z.string(),
+  /** Flowroute's id of the number: its 11 digits without the plus. */
+  numberId: z.string(),
+  displayName: z.string(),
+  cnamRecordId: z.string(),
+  reusedExistingRecord: z.boolean(),
+  approvedAt: time,
+  assignedAt: time,
+  effectiveBy: time,
+  confirmedAt: time,
+});
+
+export type FlowrouteProvisionResult = z.infer<typeof flowrouteResult>;
+
+/** A CNAM record as the workflow sees it (plain JSON, no secrets): what the client reads, minus the numbers it is on. */
+export type CnamRecordView = Omit<CnamRecord, 'numberIds'>;
