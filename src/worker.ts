@@ -11,7 +11,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
-import { ConfigError, loadProvidersEnv, loadTemporalEnv } from './config/env';
+import { ConfigError, loadTemporalEnv, loadWorkerEnv } from './config/env';
 import { createLogger, installTemporalLogging } from './logging';
 import { PROVIDERS } from './providers';
 import { connectClient, connectWorker } from './temporal/connection';
@@ -19,7 +19,7 @@ import { missingSearchAttributes } from './temporal/search-attributes';
 
 /** Provider clients from the environment (the worker's own, or e.g. the emulators'); a provider without credentials is null. */
 export async function buildActivityDeps(env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps> {
-  const { CNAM_PROVIDER_TIMEOUT_MS } = loadProvidersEnv(env);
+  const { CNAM_PROVIDER_TIMEOUT_MS } = loadWorkerEnv(env);
   const deps: ActivityDeps = {};
   for (const provider of PROVIDERS) {
     deps[provider.id] = (await provider.loadRuntime()).clientFromEnv(env, { timeoutMs: CNAM_PROVIDER_TIMEOUT_MS });
@@ -28,7 +28,7 @@ export async function buildActivityDeps(env: NodeJS.ProcessEnv = process.env): P
 }
 
 /**
- * The workflow bundle's entry, written from the registry: every provider's workflow, exported under
+ * The workflow bundle's entry, written from the registry: the fleet workflow and every provider's workflow, exported under
  * its workflow type (a function whose name differs from the registered type fails the bundle). Written
  * inside the project's node_modules, where the bundler finds @temporalio/workflow from it.
  */
@@ -37,8 +37,12 @@ export function writeWorkflowEntry(): string {
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(join(cache, 'cnam-workflows-'));
   const file = join(dir, 'workflows.ts');
-  const lines = PROVIDERS.map(
-    (p) => `export { ${p.workflowType} } from ${JSON.stringify(p.workflowModulePath.replace(/\.(ts|js)$/, ''))};`,
+  const modules = [
+    ...PROVIDERS.map((p) => ({ name: p.workflowType, path: p.workflowModulePath })),
+    { name: 'provisionFleet', path: require.resolve('./fleet/workflow') },
+  ];
+  const lines = modules.map(
+    ({ name, path }) => `export { ${name} } from ${JSON.stringify(path.replace(/\.(ts|js)$/, ''))};`,
   );
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
@@ -51,6 +55,8 @@ export interface CnamWorkerOptions {
   deps: ActivityDeps;
   /** Prebuilt workflow code (tests bundle once per suite); otherwise see `workflowCode`. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Workflows kept in memory between tasks (CNAM_MAX_CACHED_WORKFLOWS); the SDK's default when unset. */
+  maxCachedWorkflows?: number;
 }
 
 /** Where `npm run build` writes the bundled workflow code (scripts/build-workflow-bundle.ts): beside the compiled worker. */
@@ -72,6 +78,7 @@ export async function createCnamWorker(options: CnamWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: await createActivities(options.deps),
     ...workflowCode(options.workflowBundle),
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }
 
@@ -112,6 +119,7 @@ export async function runWorkerFromEnv(): Promise<void> {
       namespace: target.namespace,
       taskQueue: temporalEnv.CNAM_TASK_QUEUE,
       deps,
+      maxCachedWorkflows: loadWorkerEnv().CNAM_MAX_CACHED_WORKFLOWS,
     });
     logger.info(
       {

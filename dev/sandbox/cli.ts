@@ -35,6 +35,14 @@ function delayMs(value: string): number {
   return n;
 }
 
+/** Requests per second for --rate-limit: any number above 0 (0.5 is one request every two seconds). */
+function requestsPerSecond(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new UsageError(`"${value}" is not a rate; give requests per second above 0, e.g. 10 or 0.5.`);
+  return n;
+}
+
 export function sandboxCommand(): Command {
   return new Command('npm run sandbox --')
     .description(
@@ -50,6 +58,11 @@ export function sandboxCommand(): Command {
       10_000,
     )
     .option('--manual-review', 'never decide on its own: approve or reject through the admin surface')
+    .option(
+      '--rate-limit <n>',
+      "requests per second each sandbox accepts (a burst of one second's worth) before answering 429",
+      requestsPerSecond,
+    )
     .option('--json', 'print the URLs and worker environment as JSON')
     .addHelpText(
       'after',
@@ -59,7 +72,7 @@ Admin surface (no auth, sandbox only):
   POST <flowroute>/__sandbox/cnams/<id>/approve        approve a record now
   POST <flowroute>/__sandbox/cnams/<id>/reject         body {"reason": "..."}
   POST <flowroute>/__sandbox/faults                    body {"status": 503, "count": 2, "path": "/v2/cnams"}
-  POST <flowroute>/__sandbox/reset
+  POST <flowroute>/__sandbox/reset                     empty the account, zero the counts, restore --rate-limit
   GET  <twilio>/__sandbox/state                        profiles, Trust Products, End Users, assignments, numbers, counts
   POST <twilio>/__sandbox/trust-products/<BU>/approve
   POST <twilio>/__sandbox/trust-products/<BU>/reject   body {"code": 11008}
@@ -67,6 +80,9 @@ Admin surface (no auth, sandbox only):
   PUT  <twilio>/__sandbox/callback-settings            body {"callbackShape": "json", "callbackRepeats": 2}
   POST <twilio>/__sandbox/faults                       body {"status": 429, "count": 1, "retryAfterSeconds": 5}
   GET | DELETE <either>/__sandbox/faults               armed faults with matched/fired counts | clear them
+  GET | PUT <either>/__sandbox/rate-limit              body {"requestsPerSecond": 10, "burst": 10} | null for none;
+                                                       over it Flowroute answers 429 with Retry-After, Twilio
+                                                       429 / 20429 without; "http429" in the state counts them
 
 Faults match "method" and a "path" prefix, fire "count" times (default 1) or at "rate" (0-1, optional
 "seed") until cleared, and have a "kind":
@@ -76,8 +92,9 @@ Faults match "method" and a "path" prefix, fire "count" times (default 1) or at 
   {"kind": "lost-response"}                            apply the request, then drop the connection
   {"kind": "slow-write", "delayMs": 3000}              apply it after delayMs even if the client gave up
 
-Example:
-  npm run sandbox -- --approval-delay 30s`,
+Examples:
+  npm run sandbox -- --approval-delay 30s
+  npm run sandbox -- --rate-limit 10`,
     )
     .action(
       async (opts: {
@@ -86,6 +103,7 @@ Example:
         twilioPort: number;
         approvalDelay: number;
         manualReview?: boolean;
+        rateLimit?: number;
         json?: boolean;
       }) => {
         // Imported when run: the emulators bring hono, which the other commands never need.
@@ -97,6 +115,7 @@ Example:
           flowrouteApprovalDelayMs: opts.approvalDelay,
           twilioDecisionDelayMs: opts.approvalDelay,
           autoReview: !opts.manualReview,
+          ...(opts.rateLimit !== undefined && { rateLimit: { requestsPerSecond: opts.rateLimit } }),
         });
         if (opts.json) {
           printJson({

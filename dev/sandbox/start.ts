@@ -3,6 +3,7 @@
  * describes the environment a worker needs to talk to them.
  */
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from './flowroute';
+import type { RateLimit } from './shared/rate-limit';
 import { startTwilioSandbox, type RunningTwilioSandbox } from './twilio';
 
 export interface SandboxesOptions {
@@ -15,6 +16,8 @@ export interface SandboxesOptions {
   twilioDecisionDelayMs?: number;
   /** False: nothing is decided until approved/rejected through the admin surfaces. */
   autoReview?: boolean;
+  /** Each sandbox's own request-rate limit (429 beyond it); defaults to none. */
+  rateLimit?: RateLimit | null;
 }
 
 export interface RunningSandboxes {
@@ -36,6 +39,7 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Ru
     secretKey,
     ...(options.flowrouteApprovalDelayMs !== undefined && { approvalDelayMs: options.flowrouteApprovalDelayMs }),
     ...(options.autoReview !== undefined && { autoReview: options.autoReview }),
+    ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
   });
   const twilio = await startTwilioSandbox({
     host,
@@ -43,6 +47,7 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Ru
     inReviewDelayMs: Math.min(1_000, options.twilioDecisionDelayMs ?? 1_000),
     ...(options.twilioDecisionDelayMs !== undefined && { decisionDelayMs: options.twilioDecisionDelayMs }),
     ...(options.autoReview !== undefined && { autoReview: options.autoReview }),
+    ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
   });
   return {
     flowroute,

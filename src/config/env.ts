@@ -14,14 +14,20 @@ const temporalSchema = z.object({
   CNAM_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
 });
 
-/** What every provider's client shares; each provider's own variables are read by its runtime (src/providers/<p>/runtime.ts). */
-const providersSchema = z.object({
+/** The worker's own settings; each provider's variables are read by its runtime (src/providers/<p>/runtime.ts). */
+const workerSchema = z.object({
   /** How long one provider HTTP call may take; below the activities' 30 s so the client, not Temporal, gives up first. */
   CNAM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(15_000),
+  /**
+   * Workflows the worker keeps in memory between tasks. A provisioning waits days between tasks, so
+   * keeping every one costs about 1 MB each for nothing; an evicted one is replayed from its short
+   * history when its next task (or a status query) comes.
+   */
+  CNAM_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(200),
 });
 
 export type TemporalEnv = z.infer<typeof temporalSchema>;
-export type ProvidersEnv = z.infer<typeof providersSchema>;
+export type WorkerEnv = z.infer<typeof workerSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -39,6 +45,6 @@ export function loadTemporalEnv(env: NodeJS.ProcessEnv = process.env): TemporalE
   return parseEnv(temporalSchema, env, 'Temporal');
 }
 
-export function loadProvidersEnv(env: NodeJS.ProcessEnv = process.env): ProvidersEnv {
-  return parseEnv(providersSchema, env, 'provider');
+export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return parseEnv(workerSchema, env, 'worker');
 }

@@ -28,6 +28,22 @@ export interface ProviderRuntime<Client> {
   createActivities(client: Client | null): Record<string, (input: never) => Promise<unknown>>;
 }
 
+/** A fleet row: its provider, number and name, and the provider's own columns (e.g. businessProfileSid). */
+export type FleetRow = { provider: string; number: string; displayName: string } & Record<string, string | undefined>;
+
+export interface FleetSpec<Input> {
+  /** The provider's columns beyond provider, number and displayName, for help texts and templates. */
+  columns: string[];
+  /** One row as a start of this provider's workflow (checked like any start). */
+  inputFromRow(row: FleetRow): Input;
+  /** Rows with the same key share one group: one record or Trust Product, reviewed once. */
+  groupKey(input: Input): string;
+  /** At most this many numbers in one group's workflow. */
+  maxNumbersPerGroup: number;
+  /** One input for a group: the first row's with every row's number (all share the key). */
+  mergeGroup(inputs: Input[]): Input;
+}
+
 /** A required CLI option of `cnam provision <provider>`; tuning options come from the option table. */
 export interface CliField {
   /** e.g. '--number <number>' */
@@ -79,6 +95,8 @@ export interface ProviderModule<
     /** The input from the parsed required options (tuning options are added from the table). */
     fromCli(values: Record<string, unknown>): Omit<Input, keyof OptionTable> & { displayName: string };
   };
+  /** How a fleet's rows become this provider's workflows: rows that share work go in one group. */
+  fleet: FleetSpec<Input>;
   loadRuntime(): Promise<ProviderRuntime<Client>>;
   /** The environment variable holding the secret the provider signs its callbacks with, if it sends any. */
   callbackSecretVariable?: string;

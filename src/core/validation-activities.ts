@@ -76,6 +76,45 @@ export function createCoreActivities(nameRules: NameRulesByProvider) {
     },
 
     /**
+     * Many numbers under one name (a group of a fleet): one activity instead of one per number. Each
+     * number is valid or refused with its problems; the name is checked once.
+     */
+    async validateProvisionGroup(request: {
+      provider: string;
+      numbers: string[];
+      displayName: string;
+    }): Promise<GroupValidation> {
+      const checks = request.numbers.map((number) => ({
+        number,
+        check: checkProvisionRequest(nameRules, {
+          provider: request.provider,
+          number,
+          displayName: request.displayName,
+        }),
+      }));
+      const nameProblems =
+        checks[0]?.check.ok === false ? checks[0].check.problems.filter((p) => p.field === 'displayName') : [];
+      if (nameProblems.length > 0 || checks.length === 0) {
+        throw ApplicationFailure.create({
+          type: FailureType.InvalidInput,
+          message: `Invalid provisioning request: ${checks.length === 0 ? 'no numbers' : describeProblems(nameProblems)}`,
+          nonRetryable: true,
+          details: [nameProblems],
+        });
+      }
+      const valid: string[] = [];
+      const refused: { number: string; reason: string }[] = [];
+      let displayName = request.displayName;
+      for (const { number, check } of checks) {
+        if (check.ok) {
+          valid.push(check.value.e164);
+          displayName = check.value.displayName;
+        } else refused.push({ number, reason: describeProblems(check.problems) });
+      }
+      return { displayName, valid, refused };
+    },
+
+    /**
      * Computed in an activity rather than in the workflow: the holiday calendar comes from a
      * library whose data changes between releases, and the recorded result keeps replays stable.
      */
@@ -83,6 +122,15 @@ export function createCoreActivities(nameRules: NameRulesByProvider) {
       return { effectiveBy: addUsBusinessDays(new Date(input.from), input.businessDays).toISOString() };
     },
   };
+}
+
+export interface GroupValidation {
+  /** The name after normalisation. */
+  displayName: string;
+  /** The valid numbers in E.164, in the order given. */
+  valid: string[];
+  /** Numbers that break a rule, each with the rules it breaks. */
+  refused: { number: string; reason: string }[];
 }
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;

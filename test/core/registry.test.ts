@@ -63,7 +63,7 @@ test('each provider workflow is exported under its registered workflow type', as
   const entry = readFileSync(writeWorkflowEntry(), 'utf8');
   assert.deepEqual(
     [...entry.matchAll(/export \{ (\w+) \}/g)].map((m) => m[1]),
-    PROVIDERS.map((p) => p.workflowType),
+    [...PROVIDERS.map((p) => p.workflowType), 'provisionFleet'],
   );
 });
 

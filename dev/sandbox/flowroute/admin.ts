@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { checkRateLimit, type RateLimit, type ResolvedRateLimit } from '../shared/rate-limit';
 import { flowrouteDatetime } from './documents';
 import { validateFault, type ActiveFlowrouteFault, type Fault } from './faults';
 import type { StoreConfig } from './options';
@@ -28,6 +29,8 @@ export interface FlowrouteSandboxSnapshot {
   requestCounts: Record<string, number>;
   /** Writes the routes applied (2xx), keyed like requestCounts; a lost response still counts. */
   writeCounts: Record<string, number>;
+  /** 429s the API answered, from the rate limit or an injected fault. */
+  http429: number;
   /** Armed faults with how often each matched and fired; spent one-shot faults are gone. */
   faults: ActiveFlowrouteFault[];
 }
@@ -56,6 +59,7 @@ export function snapshotState(
     assignments: Object.fromEntries(numbers.filter((n) => n.cnamId !== null).map((n) => [n.id, String(n.cnamId)])),
     requestCounts: { ...state.requestCounts },
     writeCounts: { ...state.writeCounts },
+    http429: state.http429,
     faults,
   };
 }
@@ -69,6 +73,8 @@ export interface AdminControls {
   injectFault(fault: Fault): ActiveFlowrouteFault;
   clearFaults(): void;
   faults(): ActiveFlowrouteFault[];
+  rateLimit(): ResolvedRateLimit | null;
+  setRateLimit(limit: RateLimit | null): ResolvedRateLimit | null;
   reset(): void;
 }
 
@@ -106,6 +112,15 @@ export function adminRoutes(controls: AdminControls): Hono {
   app.delete('/__sandbox/faults', (c) => {
     controls.clearFaults();
     return c.body(null, 204);
+  });
+
+  // The body is the limit itself, or null to lift it; both routes answer the limit in force.
+  app.get('/__sandbox/rate-limit', (c) => c.json(controls.rateLimit()));
+
+  app.put('/__sandbox/rate-limit', async (c) => {
+    const limit = checkRateLimit(await c.req.json().catch(() => undefined));
+    if (typeof limit === 'string') return c.json({ error: limit }, 400);
+    return c.json(controls.setRateLimit(limit));
   });
 
   app.post('/__sandbox/reset', (c) => {

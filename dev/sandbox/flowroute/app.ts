@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { countRequests, countWrites, tally } from '../shared/counters';
+import { countRequests, countStatus, countWrites, tally } from '../shared/counters';
+import { checkRateLimit, RateLimiter, type RateLimit, type ResolvedRateLimit } from '../shared/rate-limit';
 import { adminRoutes, snapshotState, type FlowrouteSandboxSnapshot } from './admin';
 import { flowrouteAuth } from './auth';
 import { cnamRoutes } from './cnams';
@@ -8,6 +9,7 @@ import { flowrouteError, handleError } from './errors';
 import { FaultQueue, flowrouteFaults, type ActiveFlowrouteFault, type Fault } from './faults';
 import { numberRoutes } from './numbers';
 import { resolveOptions, type FlowrouteSandboxOptions } from './options';
+import { flowrouteRateLimit } from './rate-limit';
 import { createReviewEngine } from './review';
 import { createState, recordOf, seedState } from './store';
 import { FlowrouteSandboxStore } from './store-facade';
@@ -22,6 +24,11 @@ export interface FlowrouteSandboxControls {
   /** Arms a fault; throws when it is malformed. */
   injectFault(fault: Fault): ActiveFlowrouteFault;
   clearFaults(): void;
+  /** The request-rate limit in force; null when there is none. */
+  rateLimit(): ResolvedRateLimit | null;
+  /** Puts a limit in force with a full bucket (null lifts it); throws when it is malformed. */
+  setRateLimit(limit: RateLimit | null): ResolvedRateLimit | null;
+  /** Empties the account and its counters, clears faults and restores the configured rate limit. */
   reset(): void;
 }
 
@@ -40,6 +47,7 @@ export function createFlowrouteSandboxApp(options: FlowrouteSandboxOptions = {})
   const ctx: SandboxContext = { opts, state, review };
   const faults = new FaultQueue(state.faults);
   const closing = new AbortController();
+  const limiter = new RateLimiter(opts.now, opts.rateLimit);
 
   const controls: FlowrouteSandboxControls = {
     state: new FlowrouteSandboxStore(opts, state),
@@ -51,9 +59,16 @@ export function createFlowrouteSandboxApp(options: FlowrouteSandboxOptions = {})
     reject: (id, reason) => void review.reject(id, reason),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    rateLimit: () => limiter.get(),
+    setRateLimit: (limit) => {
+      const checked = checkRateLimit(limit);
+      if (typeof checked === 'string') throw new Error(`Flowroute sandbox: ${checked}`);
+      return limiter.set(checked);
+    },
     reset: () => {
       seedState(state, opts);
       faults.clear();
+      limiter.set(opts.rateLimit);
     },
   };
 
@@ -70,6 +85,9 @@ export function createFlowrouteSandboxApp(options: FlowrouteSandboxOptions = {})
   app.use(
     '/v2/*',
     countRequests(tally(state.requestCounts)),
+    countStatus(429, () => void state.http429++),
+    // Before the faults: the provider's edge refuses excess before anything behind it acts.
+    flowrouteRateLimit(limiter),
     flowrouteFaults(faults, closing.signal),
     countWrites(tally(state.writeCounts)),
     flowrouteAuth(opts),

@@ -6,6 +6,7 @@ export { DEFAULT_SANDBOX_NUMBERS, type FlowrouteSandboxOptions } from './options
 export type { ActiveFlowrouteFault, Fault } from './faults';
 export { ConnectionDropped } from '../shared/connection';
 export type { FaultKind } from '../shared/faults';
+export type { RateLimit, ResolvedRateLimit } from '../shared/rate-limit';
 export { startFlowrouteSandbox } from './server';
 export type { RunningFlowrouteSandbox, StartFlowrouteSandboxOptions } from './server';
 export { FlowrouteSandboxStore } from './store-facade';

@@ -1,3 +1,5 @@
+import { checkRateLimit, type RateLimit, type ResolvedRateLimit } from '../shared/rate-limit';
+
 /** How the emulated account behaves; every field has a default suited to local development. */
 export interface FlowrouteSandboxOptions {
   /** Defaults to 'sandbox-access-key'. */
@@ -10,8 +12,10 @@ export interface FlowrouteSandboxOptions {
   approvalDelayMs?: number;
   /** Defaults to true; false keeps records pending until approve/reject through the admin controls. */
   autoReview?: boolean;
-  /** Clock for review timing and timestamps; defaults to Date.now. */
+  /** Clock for review timing, timestamps and the rate limit's refill; defaults to Date.now. */
   now?: () => number;
+  /** Requests per second the API accepts before answering 429; defaults to null, no limit. */
+  rateLimit?: RateLimit | null;
 }
 
 export const DEFAULT_SANDBOX_NUMBERS = ['12065550100', '12065550101', '12065550102', '13125550100'];
@@ -28,9 +32,13 @@ export interface StoreConfig {
 export interface ResolvedOptions extends StoreConfig {
   accessKey: string;
   secretKey: string;
+  rateLimit: ResolvedRateLimit | null;
 }
 
+/** Applies the defaults; throws when the rate limit is malformed. */
 export function resolveOptions(options: FlowrouteSandboxOptions = {}): ResolvedOptions {
+  const rateLimit = checkRateLimit(options.rateLimit ?? null);
+  if (typeof rateLimit === 'string') throw new Error(`Flowroute sandbox: ${rateLimit}`);
   return {
     accessKey: options.accessKey ?? 'sandbox-access-key',
     secretKey: options.secretKey ?? 'sandbox-secret-key',
@@ -38,5 +46,6 @@ export function resolveOptions(options: FlowrouteSandboxOptions = {}): ResolvedO
     approvalDelayMs: options.approvalDelayMs ?? 5000,
     autoReview: options.autoReview ?? true,
     now: options.now ?? Date.now,
+    rateLimit,
   };
 }

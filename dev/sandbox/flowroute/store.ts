@@ -35,13 +35,23 @@ export interface FlowrouteSandboxState {
   requestCounts: Record<string, number>;
   /** Same keys: writes the routes applied (2xx), counted even when a fault then lost the response. */
   writeCounts: Record<string, number>;
+  /** 429s the API answered, from the rate limit or an injected fault. */
+  http429: number;
 }
 
 // Ids look like Flowroute's five-digit ones.
 const FIRST_ID = 24141;
 
 export function createState(): FlowrouteSandboxState {
-  return { records: new Map(), numbers: new Map(), nextId: FIRST_ID, faults: [], requestCounts: {}, writeCounts: {} };
+  return {
+    records: new Map(),
+    numbers: new Map(),
+    nextId: FIRST_ID,
+    faults: [],
+    requestCounts: {},
+    writeCounts: {},
+    http429: 0,
+  };
 }
 
 /**
@@ -54,6 +64,7 @@ export function seedState(state: FlowrouteSandboxState, config: Pick<StoreConfig
   for (const id of config.numbers) state.numbers.set(id, { id, cnamId: null, assignedAtMs: null });
   for (const counts of [state.requestCounts, state.writeCounts])
     for (const key of Object.keys(counts)) delete counts[key];
+  state.http429 = 0;
 }
 
 /** The record with exactly this id: `'024141'` and `'24141.0'` name none, though Number() reads them as 24141. */

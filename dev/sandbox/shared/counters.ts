@@ -31,3 +31,14 @@ export function countWrites(count: (key: string) => void): MiddlewareHandler {
     if (WRITES.has(c.req.method) && c.res.status >= 200 && c.res.status < 300) count(routeKey(c));
   };
 }
+
+/**
+ * Counts the answers with `status`, whichever layer sent them (the rate limit or an injected fault), so a test can
+ * prove a client was never refused. Mount it before them.
+ */
+export function countStatus(status: number, count: () => void): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (c.res.status === status) count();
+  };
+}

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { ActiveFault } from '../shared/faults';
+import type { RateLimit, ResolvedRateLimit } from '../shared/rate-limit';
 import type { CallbackSettings } from './callback-shapes';
 import { badRequest } from './errors';
 import { originOf } from './http';
@@ -18,7 +19,11 @@ export interface TwilioSandboxControls {
   /** Armed faults with how often each matched and fired; spent one-shot faults are gone. */
   faults(): ActiveFault<SandboxFault>[];
   clearFaults(): void;
-  /** Back to the configured numbers and profiles; clears faults, callbacks and timers. */
+  /** The request-rate limit in force; null when there is none. */
+  rateLimit(): ResolvedRateLimit | null;
+  /** Puts a limit in force with a full bucket (null lifts it); throws 400 / 20001 when it is malformed. */
+  setRateLimit(limit: RateLimit | null): ResolvedRateLimit | null;
+  /** Back to the configured numbers, profiles and rate limit; clears faults, callbacks, counters and timers. */
   reset(): void;
   /** The status callbacks sent so far. */
   callbacks(): CallbackRecord[];
@@ -54,6 +59,7 @@ export function snapshotState(state: TwilioSandboxState, origin: string) {
     callbacks: state.callbacks,
     request_counts: state.requestCounts,
     write_counts: state.writeCounts,
+    http429: state.http429,
   };
 }
 
@@ -67,6 +73,15 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
     // fall through to the 400
   }
   throw badRequest('Expected a JSON object body');
+}
+
+/** Any JSON value (a limit may be `null`); undefined when the body is empty or not JSON, for the check to refuse. */
+async function anyJson(c: Context): Promise<unknown> {
+  try {
+    return JSON.parse(await c.req.text()) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `/__sandbox/*`, unauthenticated, for the CLI and tests. */
@@ -105,6 +120,10 @@ export function adminRoutes(state: TwilioSandboxState, opts: ResolvedOptions, co
     controls.clearFaults();
     return c.body(null, 204);
   });
+
+  // The body is the limit itself, or null to lift it; both routes answer the limit in force.
+  app.get('/__sandbox/rate-limit', (c) => c.json(controls.rateLimit()));
+  app.put('/__sandbox/rate-limit', async (c) => c.json(controls.setRateLimit((await anyJson(c)) as RateLimit | null)));
 
   app.post('/__sandbox/reset', (c) => {
     controls.reset();

@@ -1,17 +1,19 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { countRequests, countWrites, tally } from '../shared/counters';
+import { countRequests, countStatus, countWrites, tally } from '../shared/counters';
 import { FaultTable } from '../shared/faults';
+import { checkRateLimit, RateLimiter } from '../shared/rate-limit';
 import { adminRoutes, snapshotState, type TwilioSandboxControls } from './admin';
 import { twilioAuth } from './auth';
 import { createCallbackSender } from './callbacks';
 import type { SandboxContext } from './context';
 import { customerProfileRoutes } from './customer-profiles';
 import { endUserRoutes } from './end-users';
-import { handleError, notFound } from './errors';
+import { badRequest, handleError, notFound } from './errors';
 import { evaluationRoutes } from './evaluations';
 import { twilioFaults, validateFault } from './faults';
 import { resolveOptions, type ResolvedOptions, type TwilioSandboxOptions } from './options';
 import { phoneNumberRoutes } from './phone-numbers';
+import { twilioRateLimit } from './rate-limit';
 import { createReviewEngine } from './review';
 import { createState, seedState, type TwilioSandboxState } from './store';
 import { entityAssignmentRoutes } from './trust-product-entities';
@@ -65,6 +67,7 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
   // Kept in state.faults, so the state shows what is armed.
   const faults = new FaultTable(state.faults);
   const closing = new AbortController();
+  const limiter = new RateLimiter(opts.now, opts.rateLimit);
 
   const controls: TwilioSandboxControls = {
     approve: (sid) => review.approve(sid),
@@ -72,10 +75,17 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
     injectFault: (f) => faults.add(validateFault(f)),
     faults: () => faults.list(),
     clearFaults: () => faults.clear(),
+    rateLimit: () => limiter.get(),
+    setRateLimit: (limit) => {
+      const checked = checkRateLimit(limit);
+      if (typeof checked === 'string') throw badRequest(checked);
+      return limiter.set(checked);
+    },
     reset: () => {
       review.close();
       seedState(state, opts);
       callbackSender.configure(configuredCallbacks);
+      limiter.set(opts.rateLimit);
     },
     callbacks: () => [...state.callbacks],
     callbacksSettled: () => callbackSender.settled(),
@@ -96,6 +106,9 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
     app.use(
       prefix,
       countRequests(tally(state.requestCounts)),
+      countStatus(429, () => void state.http429++),
+      // Before the faults: Twilio's edge refuses excess before anything behind it acts.
+      twilioRateLimit(limiter),
       twilioFaults(faults, closing.signal),
       countWrites(tally(state.writeCounts)),
       twilioAuth(opts),

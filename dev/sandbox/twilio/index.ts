@@ -15,3 +15,4 @@ export type { CallbackRecord, SandboxFault, TwilioSandboxState } from './store';
 export { CALLBACK_SHAPES, type CallbackSettings, type CallbackShape } from './callback-shapes';
 export { ConnectionDropped } from '../shared/connection';
 export type { ActiveFault, FaultKind } from '../shared/faults';
+export type { RateLimit, ResolvedRateLimit } from '../shared/rate-limit';

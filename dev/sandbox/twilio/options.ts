@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkRateLimit, type RateLimit, type ResolvedRateLimit } from '../shared/rate-limit';
 import { checkCallbackSettings, DEFAULT_CALLBACK_SETTINGS, type CallbackShape } from './callback-shapes';
 
 /** Trust Hub status of a Business Profile or Trust Product. */
@@ -41,6 +42,8 @@ export interface TwilioSandboxOptions {
   callbackShape?: CallbackShape;
   /** Deliveries of each status callback, to emulate Twilio retrying; defaults to 1. */
   callbackRepeats?: number;
+  /** Requests per second the API accepts before answering 429 / 20429; defaults to null, no limit. */
+  rateLimit?: RateLimit | null;
 }
 
 /** The CNAM policy SID from Twilio's CNAM guide, the same in every account. */
@@ -104,6 +107,7 @@ export interface ResolvedOptions {
   onExchange?: (exchange: SandboxExchange) => void;
   callbackShape: CallbackShape;
   callbackRepeats: number;
+  rateLimit: ResolvedRateLimit | null;
 }
 
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
@@ -132,6 +136,8 @@ export function resolveOptions(options: TwilioSandboxOptions = {}): ResolvedOpti
     callbackRepeats: options.callbackRepeats,
   });
   if (typeof callbacks === 'string') throw new Error(callbacks);
+  const rateLimit = checkRateLimit(options.rateLimit ?? null);
+  if (typeof rateLimit === 'string') throw new Error(rateLimit);
   return {
     accountSid,
     authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
@@ -154,5 +160,6 @@ export function resolveOptions(options: TwilioSandboxOptions = {}): ResolvedOpti
     onExchange: options.onExchange,
     ...DEFAULT_CALLBACK_SETTINGS,
     ...callbacks,
+    rateLimit,
   };
 }

@@ -146,6 +146,8 @@ export interface TwilioSandboxState {
   requestCounts: Record<string, number>;
   /** Same keys: writes the routes applied (2xx), counted even when a fault then lost the response. */
   writeCounts: Record<string, number>;
+  /** 429s the API answered, from the rate limit or an injected fault. */
+  http429: number;
 }
 
 /** A fresh random SID with the given two-letter prefix. */
@@ -169,6 +171,7 @@ export function createState(accountSid: string): TwilioSandboxState {
     callbacks: [],
     requestCounts: {},
     writeCounts: {},
+    http429: 0,
   };
 }
 
@@ -179,6 +182,7 @@ export function seedState(state: TwilioSandboxState, opts: ResolvedOptions): voi
   state.callbacks.length = 0;
   for (const counts of [state.requestCounts, state.writeCounts])
     for (const key of Object.keys(counts)) delete counts[key];
+  state.http429 = 0;
   const t = opts.now();
   for (const n of opts.numbers) {
     state.phoneNumbers.set(n.sid, {

@@ -12,6 +12,14 @@ export const CnamProvider = defineSearchAttributeKey('CnamProvider', SearchAttri
 export const CnamPhoneNumber = defineSearchAttributeKey('CnamPhoneNumber', SearchAttributeType.KEYWORD);
 export const CnamStep = defineSearchAttributeKey('CnamStep', SearchAttributeType.KEYWORD);
 export const CnamDisplayName = defineSearchAttributeKey('CnamDisplayName', SearchAttributeType.TEXT);
+/** The fleet a provisioning belongs to (set when the fleet starts it), and on the fleet itself. */
+export const CnamFleetId = defineSearchAttributeKey('CnamFleetId', SearchAttributeType.KEYWORD);
 
 /** Every key shared by all providers. */
-export const CORE_SEARCH_ATTRIBUTES: SearchAttributeKey[] = [CnamProvider, CnamPhoneNumber, CnamStep, CnamDisplayName];
+export const CORE_SEARCH_ATTRIBUTES: SearchAttributeKey[] = [
+  CnamProvider,
+  CnamPhoneNumber,
+  CnamStep,
+  CnamDisplayName,
+  CnamFleetId,
+];

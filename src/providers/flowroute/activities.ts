@@ -58,6 +58,11 @@ export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) 
       return view(await flowrouteCall(() => client().getCnam(id)));
     },
 
+    /** The numbers (Flowroute ids) that carry the record now: one read confirms a whole group. */
+    async getFlowrouteCnamNumbers({ id }: { id: string }): Promise<{ numberIds: string[] }> {
+      return { numberIds: (await flowrouteCall(() => client().getCnam(id))).numberIds };
+    },
+
     /** Assigning the same record twice is harmless: Flowroute replaces the number's preset. */
     async assignFlowrouteCnam({ numberId, cnamId }: { numberId: string; cnamId: string }): Promise<void> {
       await flowrouteCall(() => client().assignCnam(numberId, cnamId));

@@ -105,14 +105,16 @@ export class FlowrouteClient {
   }
 
   /**
-   * Finds the record whose value equals `value` (trimmed, case-insensitive) by paging through every record,
-   * so a retried create can pick up the record an earlier attempt made.
+   * Finds the record whose value equals `value` (trimmed, case-insensitive), so a retried create can
+   * pick up the record an earlier attempt made. Asks Flowroute to filter by `value` (a substring match):
+   * one request however many records the account holds. A server that ignores the filter answers with
+   * every record, which this still pages through and matches exactly, only slower.
    */
   async findCnamByValue(value: string): Promise<CnamRecord | null> {
     const wanted = value.trim().toUpperCase();
     let offset = 0;
     for (let page = 0; page < FIND_MAX_PAGES; page++) {
-      const { records, nextOffset } = await this.listCnams({ limit: FIND_PAGE_SIZE, offset });
+      const { records, nextOffset } = await this.listCnams({ limit: FIND_PAGE_SIZE, offset, value: value.trim() });
       const hit = records.find((r) => r.value.trim().toUpperCase() === wanted);
       if (hit) return hit;
       if (nextOffset === null || nextOffset <= offset || records.length === 0) return null;

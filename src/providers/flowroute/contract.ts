@@ -6,16 +6,32 @@
 import { z } from 'zod';
 import type { CnamRecord } from './client';
 import { displayName, phone, tuningFields } from '../../core/contract-fields';
-import { FLOWROUTE_OPTIONS } from './options';
+import { FLOWROUTE_OPTIONS, MAX_NUMBERS_PER_RECORD } from './options';
 
 export const flowrouteInput = z.strictObject({
   /** Any common US format; normalised to E.164 before any API call. */
   number: phone,
+  /** More numbers to give the same name: one record, created and reviewed once, assigned to each (a fleet's group). */
+  additionalNumbers: z
+    .array(phone)
+    .max(MAX_NUMBERS_PER_RECORD - 1)
+    .optional(),
   displayName,
   ...tuningFields(FLOWROUTE_OPTIONS),
 });
 
 export type FlowrouteProvisionInput = z.infer<typeof flowrouteInput>;
+
+/** One number's outcome: assigned and confirmed, or failed with the reason (the others go on). */
+const numberOutcome = z.object({
+  number: z.string(),
+  /** Flowroute's id of the number: its 11 digits without the plus. */
+  numberId: z.string(),
+  state: z.enum(['assigned', 'failed']),
+  failure: z.string().nullable(),
+});
+
+export type FlowrouteNumberOutcome = z.infer<typeof numberOutcome>;
 
 const time = z.iso.datetime();
 
@@ -31,6 +47,8 @@ export const flowrouteResult = z.object({
   assignedAt: time,
   effectiveBy: time,
   confirmedAt: time,
+  /** Every number of the input, the first included. */
+  numbers: z.array(numberOutcome),
 });
 
 export type FlowrouteProvisionResult = z.infer<typeof flowrouteResult>;

@@ -7,7 +7,7 @@
 import type { ProviderModule } from '../../core/provider';
 import type { FlowrouteProvisionInput, FlowrouteProvisionResult } from './contract';
 import type { FlowrouteClient } from './client';
-import { FLOWROUTE_OPTIONS } from './options';
+import { FLOWROUTE_OPTIONS, MAX_NUMBERS_PER_RECORD } from './options';
 
 export const flowroute: ProviderModule<
   'flowroute',
@@ -29,8 +29,16 @@ export const flowroute: ProviderModule<
   },
   options: FLOWROUTE_OPTIONS,
   checkName: (raw) => (require('./names') as typeof import('./names')).checkFlowrouteName(raw),
-  numbers: (input) => [{ field: 'number', value: input.number }],
-  normalized: (input, [e164], displayName) => ({ ...input, number: e164!, displayName }),
+  numbers: (input) => [
+    { field: 'number', value: input.number },
+    ...(input.additionalNumbers ?? []).map((value, i) => ({ field: `additionalNumbers.${i}`, value })),
+  ],
+  normalized: (input, [first, ...more], displayName) => ({
+    ...input,
+    number: first!,
+    ...(more.length > 0 && { additionalNumbers: more }),
+    displayName,
+  }),
   fieldProblems: () => [],
   searchAttributes: [],
   cli: {
@@ -45,6 +53,17 @@ export const flowroute: ProviderModule<
       name: { flag: '--name <name>', help: 'the caller name to show, at most 15 characters' },
     },
     fromCli: (values) => ({ number: values.number as string, displayName: values.name as string }),
+  },
+  fleet: {
+    columns: [],
+    inputFromRow: (row) => ({ number: row.number, displayName: row.displayName }),
+    // Flowroute stores one record per distinct value (upper-cased): one per name, whatever the numbers.
+    groupKey: (input) => input.displayName.toUpperCase(),
+    maxNumbersPerGroup: MAX_NUMBERS_PER_RECORD,
+    mergeGroup: ([first, ...rest]) => ({
+      ...first!,
+      ...(rest.length > 0 && { additionalNumbers: rest.map((input) => input.number) }),
+    }),
   },
   loadRuntime: async () => (await import('./runtime')).flowrouteRuntime,
 };

@@ -4,6 +4,9 @@
  */
 import type { OptionTable } from '../../core/options';
 
+/** Numbers one workflow assigns a record to: each is an activity, and the history must stay small. */
+export const MAX_NUMBERS_PER_RECORD = 500;
+
 export const FLOWROUTE_OPTIONS = {
   approvalTimeout: {
     kind: 'timeout',

@@ -1,16 +1,26 @@
 /**
  * Flowroute CNAM, as the tutorial tells it: validate the name → create (or reuse) the record →
  * wait for approval (up to 48 h) → assign it to the number → wait 5-7 business days → confirm.
+ * With `additionalNumbers` (a fleet's group) the record is created and awaited once and assigned to
+ * every number; a number Flowroute refuses fails alone, the others go on.
  */
-import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, sleep } from '@temporalio/workflow';
 import { FailureType } from '../../core/failures';
 import { proxyCnamActivities } from '../../core/workflow/activity-options';
 import { optionGiven, optionValue, requireOptionsInBounds } from '../../core/workflow/options';
 import { pollUntilDecided } from '../../core/workflow/polling';
 import { Progress } from '../../core/workflow/progress';
 import type { FlowrouteActivities } from './activities';
-import type { CnamRecordView, FlowrouteProvisionInput, FlowrouteProvisionResult } from './contract';
+import type {
+  CnamRecordView,
+  FlowrouteNumberOutcome,
+  FlowrouteProvisionInput,
+  FlowrouteProvisionResult,
+} from './contract';
 import { FLOWROUTE_OPTIONS } from './options';
+
+/** Assignments in flight at once in a group: quicker than one by one, gentle on Flowroute's rate limit. */
+const ASSIGN_CONCURRENCY = 10;
 
 const acts = proxyCnamActivities<FlowrouteActivities>();
 
@@ -21,7 +31,9 @@ export async function provisionFlowrouteCnam(input: FlowrouteProvisionInput): Pr
     number: input.number,
     displayName: input.displayName,
   });
-  return progress.recordingFailure(() => provision(input, progress));
+  return progress.recordingFailure(() =>
+    input.additionalNumbers?.length ? provisionGroup(input, progress) : provision(input, progress),
+  );
 }
 
 async function provision(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {
@@ -84,7 +96,108 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
     assignedAt,
     effectiveBy,
     confirmedAt: new Date().toISOString(),
+    numbers: [{ number: request.e164, numberId, state: 'assigned', failure: null }],
   };
+}
+
+/** One record for many numbers: validated together, created and awaited once, assigned to each, confirmed in one read. */
+async function provisionGroup(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {
+  requireOptionsInBounds(FLOWROUTE_OPTIONS, input);
+  const group = await acts.validateProvisionGroup({
+    provider: 'flowroute',
+    numbers: [input.number, ...(input.additionalNumbers ?? [])],
+    displayName: input.displayName,
+  });
+  const failures = new Map<string, string>(group.refused.map((r) => [r.number, r.reason]));
+  const numbers = [...new Set(group.valid)];
+  if (numbers.length === 0) {
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidInput,
+      message: `Invalid provisioning request: no valid number (${group.refused.map((r) => `${r.number}: ${r.reason}`).join('; ')})`,
+      nonRetryable: true,
+    });
+  }
+  progress.validated(numbers[0]!, group.displayName);
+
+  progress.enter('creating-record');
+  const { record, reusedExistingRecord } = await findOrCreateRecord(group.displayName);
+  const recordId = record.id;
+  progress.resource('cnamRecordId', recordId, { main: true });
+
+  progress.enter('awaiting-approval');
+  await awaitApproval(input, recordId, progress);
+  const approvedAt = new Date().toISOString();
+
+  progress.enter('assigning');
+  const assigned: string[] = [];
+  for (let i = 0; i < numbers.length; i += ASSIGN_CONCURRENCY) {
+    const batch = numbers.slice(i, i + ASSIGN_CONCURRENCY);
+    await Promise.all(
+      batch.map(async (e164) => {
+        try {
+          await acts.assignFlowrouteCnam({ numberId: e164.slice(1), cnamId: recordId });
+          assigned.push(e164);
+        } catch (err) {
+          // A permanent refusal (e.g. not on this account) fails this number only; anything else fails the group.
+          if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable))
+            throw err;
+          failures.set(e164, err.cause.message);
+        }
+      }),
+    );
+    progress.details(
+      `Assigned record ${recordId} to ${assigned.length} of ${numbers.length} numbers (${failures.size} failed)`,
+    );
+  }
+  if (assigned.length === 0) throw groupFailure(recordId, failures);
+  const assignedAt = new Date().toISOString();
+
+  progress.enter('awaiting-propagation');
+  const effectiveBy = await associationEffectiveBy(input, assignedAt);
+  progress.status.nextCheckAt = effectiveBy;
+  progress.details(
+    `Record ${recordId} is assigned to ${assigned.length} numbers; Flowroute's association takes effect by ${effectiveBy}`,
+  );
+  const remaining = new Date(effectiveBy).getTime() - Date.now();
+  if (remaining > 0)
+    await sleep(remaining, { summary: `Flowroute association of record ${recordId} takes effect by ${effectiveBy}` });
+
+  progress.enter('confirming');
+  const carrying = new Set((await acts.getFlowrouteCnamNumbers({ id: recordId })).numberIds);
+  for (const e164 of assigned) {
+    if (!carrying.has(e164.slice(1)))
+      failures.set(e164, `Number ${e164} does not carry CNAM record ${recordId}; it was changed after we assigned it.`);
+  }
+  const outcomes: FlowrouteNumberOutcome[] = [...numbers, ...group.refused.map((r) => r.number)].map((number) => ({
+    number,
+    numberId: number.replace(/^\+/, ''),
+    state: failures.has(number) ? 'failed' : 'assigned',
+    failure: failures.get(number) ?? null,
+  }));
+  if (outcomes.every((o) => o.state === 'failed')) throw groupFailure(recordId, failures);
+
+  progress.enter('completed');
+  return {
+    provider: 'flowroute',
+    number: numbers[0]!,
+    numberId: numbers[0]!.slice(1),
+    displayName: record.value,
+    cnamRecordId: recordId,
+    reusedExistingRecord,
+    approvedAt,
+    assignedAt,
+    effectiveBy,
+    confirmedAt: new Date().toISOString(),
+    numbers: outcomes,
+  };
+}
+
+function groupFailure(recordId: string, failures: Map<string, string>): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.AssignmentNotConfirmed,
+    message: `No number carries CNAM record ${recordId}: ${[...failures].map(([n, why]) => `${n}: ${why}`).join('; ')}`,
+    nonRetryable: true,
+  });
 }
 
 /** Reuses a record with this value on the account (a rerun, or a name already stored), else creates one. */

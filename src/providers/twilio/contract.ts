@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { displayName, phone, tuningFields } from '../../core/contract-fields';
 import type { RequestProblem } from '../../core/request-problem';
-import { TWILIO_OPTIONS } from './options';
+import { MAX_NUMBERS_PER_TRUST_PRODUCT, TWILIO_OPTIONS } from './options';
 
 const BU_SID = /^BU[0-9a-f]{32}$/;
 
@@ -14,7 +14,10 @@ export const twilioInput = z.strictObject({
   /** The number to brand, any common US format; normalised to E.164 before any API call. */
   phoneNumber: phone,
   /** More numbers to put on the same Trust Product (one review for the set). */
-  additionalPhoneNumbers: z.array(phone).max(50).optional(),
+  additionalPhoneNumbers: z
+    .array(phone)
+    .max(MAX_NUMBERS_PER_TRUST_PRODUCT - 1)
+    .optional(),
   // Shapes only: the SID, email and URL rules are checked with the name rules (rule `format`), so every broken rule is reported together.
   businessProfileSid: z.string().max(34).meta({
     pattern: BU_SID.source,

@@ -8,7 +8,7 @@
 import type { ProviderModule } from '../../core/provider';
 import type { Twilio } from './client';
 import type { TwilioProvisionInput, TwilioProvisionResult } from './contract';
-import { TWILIO_OPTIONS } from './options';
+import { MAX_NUMBERS_PER_TRUST_PRODUCT, TWILIO_OPTIONS } from './options';
 
 export const twilio: ProviderModule<'twilio', TwilioProvisionInput, TwilioProvisionResult, Twilio> = {
   id: 'twilio',
@@ -74,6 +74,22 @@ export const twilio: ProviderModule<'twilio', TwilioProvisionInput, TwilioProvis
         ...(typeof values.statusCallback === 'string' && { statusCallbackUrl: values.statusCallback }),
       };
     },
+  },
+  fleet: {
+    columns: ['businessProfileSid', 'notificationEmail'],
+    inputFromRow: (row) => ({
+      phoneNumber: row.number,
+      displayName: row.displayName,
+      businessProfileSid: row.businessProfileSid ?? '',
+      notificationEmail: row.notificationEmail ?? '',
+    }),
+    // Twilio reviews a Trust Product, not each number: one product per Business Profile and name.
+    groupKey: (input) => `${input.businessProfileSid} ${input.displayName.toUpperCase()}`,
+    maxNumbersPerGroup: MAX_NUMBERS_PER_TRUST_PRODUCT,
+    mergeGroup: ([first, ...rest]) => ({
+      ...first!,
+      ...(rest.length > 0 && { additionalPhoneNumbers: rest.map((input) => input.phoneNumber) }),
+    }),
   },
   loadRuntime: async () => (await import('./runtime')).twilioRuntime,
   // Twilio signs callbacks with the account's auth token (even when the worker uses an API key).

@@ -4,6 +4,9 @@
  */
 import type { OptionTable } from '../../core/options';
 
+/** Numbers on one CNAM Trust Product (one review for the set); each is a few calls in one workflow's history. */
+export const MAX_NUMBERS_PER_TRUST_PRODUCT = 50;
+
 export const TWILIO_OPTIONS = {
   reviewTimeout: {
     kind: 'timeout',

@@ -202,14 +202,28 @@ describe('FlowrouteClient against the sandbox', () => {
     );
   });
 
-  test('findCnamByValue pages through every record and matches case-insensitively', async () => {
+  test('findCnamByValue asks for the value: one request however large the account, exact match only', async () => {
     for (let i = 0; i < 105; i++) await client.createCnam(`Filler ${String(i).padStart(3, '0')}`);
     const target = await client.createCnam('Needle Co');
-    const before = sandbox.snapshot().requestCounts['GET /v2/cnams'] ?? 0;
+    await client.createCnam('Needle Company');
+    const lists = () => sandbox.snapshot().requestCounts['GET /v2/cnams'] ?? 0;
+    const before = lists();
     const found = await client.findCnamByValue('  needle co ');
     assert.equal(found?.id, target.id);
-    assert.equal((sandbox.snapshot().requestCounts['GET /v2/cnams'] ?? 0) - before, 2);
+    assert.equal(lists() - before, 1, 'one list request, not a page per 100 records');
+    // A substring of two records, equal to neither: not found.
     assert.equal(await client.findCnamByValue('Needle'), null);
+  });
+
+  test('findCnamByValue still finds the record when a server ignores the value filter', async () => {
+    for (let i = 0; i < 105; i++) await client.createCnam(`Filler ${String(i).padStart(3, '0')}`);
+    const target = await client.createCnam('Late Record');
+    // A client whose requests lose their value parameter, as on an account whose API predates it.
+    const ignoring = Object.create(client) as typeof client;
+    ignoring.listCnams = (query = {}) => client.listCnams({ ...query, value: undefined });
+    const before = sandbox.snapshot().requestCounts['GET /v2/cnams'] ?? 0;
+    assert.equal((await ignoring.findCnamByValue('late record'))?.id, target.id);
+    assert.equal((sandbox.snapshot().requestCounts['GET /v2/cnams'] ?? 0) - before, 2, 'paged through both pages');
   });
 
   test('findCnamByValue returns null on an empty account', async () => {

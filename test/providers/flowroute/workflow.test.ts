@@ -41,11 +41,11 @@ interface Harness {
 
 /** A fresh sandbox with one unique number on the account, and a worker factory bound to it. */
 async function harness(
-  options: { autoReview?: boolean; approvalDelayMs?: number; numberOnAccount?: boolean } = {},
+  options: { autoReview?: boolean; approvalDelayMs?: number; numberOnAccount?: boolean; moreNumbers?: string[] } = {},
 ): Promise<Harness> {
   const number = `1206555${String(nextNumber++).padStart(4, '0')}`;
   const sandbox = await startFlowrouteSandbox({
-    numbers: options.numberOnAccount === false ? ['13125550100'] : [number],
+    numbers: options.numberOnAccount === false ? ['13125550100'] : [number, ...(options.moreNumbers ?? [])],
     autoReview: options.autoReview ?? false,
     approvalDelayMs: options.approvalDelayMs ?? 0,
   });
@@ -132,6 +132,35 @@ describe('provisionFlowrouteCnam', () => {
       const state = h.sandbox.snapshot();
       assert.equal(state.records.length, 1);
       assert.equal(state.assignments[h.number], res.cnamRecordId);
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
+  test('a group: one record created and reviewed once, assigned to every number; one not on the account fails alone', async () => {
+    const more = ['12065559001', '12065559002'];
+    const h = await harness({ moreNumbers: more });
+    try {
+      const worker = await h.newWorker();
+      const res = await worker.runUntil(async () => {
+        const id = await h.start({
+          additionalNumbers: [...more.map((n) => `+${n}`), '+12065559003'],
+          associationWait: '1h',
+        });
+        const record = await eventually(async () => h.sandbox.snapshot().records[0], 'the CNAM record');
+        await env.sleep(2 * HOUR);
+        h.sandbox.approve(record.id);
+        return result(id);
+      });
+      const state = h.sandbox.snapshot();
+      assert.equal(state.records.length, 1, 'one record for the whole group');
+      assert.equal(state.writeCounts['POST /v2/cnams'], 1);
+      for (const n of [h.number, ...more]) assert.equal(state.assignments[n], res.cnamRecordId, n);
+      assert.deepEqual(
+        res.numbers.map((o) => [o.number, o.state]),
+        [[`+${h.number}`, 'assigned'], ...more.map((n) => [`+${n}`, 'assigned']), ['+12065559003', 'failed']],
+      );
+      assert.match(res.numbers[3]!.failure ?? '', /not found|404|No number/i);
     } finally {
       await h.sandbox.close();
     }

@@ -1,0 +1,89 @@
+/**
+ * The plan of a fleet, before anything starts: every row checked with the same rules as a single
+ * provisioning, duplicates in the file refused, and the valid rows grouped so that rows sharing a
+ * record or Trust Product become one provider workflow.
+ */
+import { createHash } from 'node:crypto';
+import { InvalidRequestError } from '../app/errors';
+import type { ProvisionStart } from '../app/schemas';
+import { prepareProvision } from '../app/start';
+import { provisionWorkflowId } from '../config/constants';
+import { describeProblems } from '../core/request-problem';
+import { providerById, PROVIDER_IDS } from '../providers';
+import type { FleetGroup } from './messages';
+import type { LocatedRow } from './rows';
+
+export interface RefusedRow {
+  line: number;
+  number: string;
+  reason: string;
+}
+
+export interface FleetPlan {
+  fleetId: string;
+  groups: FleetGroup[];
+  refused: RefusedRow[];
+  /** Rows in the file. */
+  rows: number;
+}
+
+/** The fleet's id: given, or derived from its valid rows, so applying the same file twice finds the same fleet. */
+function fleetIdOf(groups: FleetGroup[]): string {
+  const numbers = groups.flatMap((g) => g.numbers.map((n) => `${g.provider} ${n.number} ${g.label}`)).sort();
+  return `cnam-fleet-${createHash('sha256').update(numbers.join('\n')).digest('hex').slice(0, 16)}`;
+}
+
+export function planFleet(rows: LocatedRow[], options: { fleetId?: string | undefined } = {}): FleetPlan {
+  const refused: RefusedRow[] = [];
+  const seen = new Map<string, number>();
+  const byKey = new Map<string, { provider: string; inputs: { line: number; input: { displayName: string } }[] }>();
+  for (const { line, row } of rows) {
+    const provider = providerById(row.provider);
+    if (!provider) {
+      refused.push({
+        line,
+        number: row.number,
+        reason: `provider (known-provider): "${row.provider}" is not one of ${PROVIDER_IDS.join(', ')}`,
+      });
+      continue;
+    }
+    let prepared: ReturnType<typeof prepareProvision>;
+    try {
+      prepared = prepareProvision({ provider: provider.id, ...provider.fleet.inputFromRow(row) } as ProvisionStart);
+    } catch (err) {
+      if (!(err instanceof InvalidRequestError)) throw err;
+      refused.push({ line, number: row.number, reason: describeProblems(err.problems) });
+      continue;
+    }
+    const e164 = prepared.e164s[0]!;
+    const dupe = seen.get(`${provider.id} ${e164}`);
+    if (dupe !== undefined) {
+      refused.push({ line, number: row.number, reason: `duplicate: ${e164} is already on line ${dupe}` });
+      continue;
+    }
+    seen.set(`${provider.id} ${e164}`, line);
+    const key = `${provider.id}\n${provider.fleet.groupKey(prepared.input)}`;
+    const group = byKey.get(key) ?? { provider: provider.id, inputs: [] };
+    group.inputs.push({ line, input: prepared.input });
+    byKey.set(key, group);
+  }
+
+  const groups: FleetGroup[] = [];
+  for (const { provider: id, inputs } of byKey.values()) {
+    const provider = providerById(id)!;
+    for (let i = 0; i < inputs.length; i += provider.fleet.maxNumbersPerGroup) {
+      const chunk = inputs.slice(i, i + provider.fleet.maxNumbersPerGroup);
+      const input = provider.fleet.mergeGroup(chunk.map((c) => c.input));
+      const numbers = provider.numbers(input).map((n, j) => ({ number: n.value, line: chunk[j]!.line }));
+      groups.push({
+        provider: provider.id,
+        workflowType: provider.workflowType,
+        workflowId: provisionWorkflowId(provider.id, numbers[0]!.number),
+        input,
+        numbers,
+        label: `${provider.label} "${input.displayName}"`,
+      });
+    }
+  }
+  return { fleetId: options.fleetId ?? fleetIdOf(groups), groups, refused, rows: rows.length };
+}

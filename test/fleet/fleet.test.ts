@@ -1,0 +1,206 @@
+/**
+ * Fleets on the time-skipping test server against both emulators: rows checked and grouped before
+ * anything starts, shared work done once per group, a rejection failing exactly its rows.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../dev/sandbox/flowroute';
+import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../../dev/sandbox/twilio';
+import { createActivities } from '../../src/activities';
+import { applyFleet, describeFleet, fleetNumbers } from '../../src/app/fleet';
+import { getFleetStatus } from '../../src/fleet/messages';
+import { planFleet } from '../../src/fleet/plan';
+import { readFleetRows } from '../../src/fleet/rows';
+import { FlowrouteClient } from '../../src/providers/flowroute/client';
+import { createTwilioClient } from '../../src/providers/twilio/client';
+import { createTimeSkippingEnv, eventually, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+
+const HOUR = 60 * 60 * 1000;
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+before(async () => {
+  env = await createTimeSkippingEnv();
+  bundle = await workflowBundle();
+});
+after(async () => {
+  await env?.teardown();
+});
+
+const FLOWROUTE_NUMBERS = ['12065550301', '12065550302', '12065550303', '12065550304', '12065550305', '12065550306'];
+const TWILIO_NUMBERS = ['+12065550401', '+12065550402'];
+
+function fleetCsv(): string {
+  const bp = DEFAULT_BUSINESS_PROFILE_SID;
+  return [
+    'provider,number,displayName,businessProfileSid,notificationEmail',
+    ...FLOWROUTE_NUMBERS.slice(0, 3).map((n) => `flowroute,+${n},Acme Plumbing,,`),
+    ...FLOWROUTE_NUMBERS.slice(3).map(
+      (n) => `flowroute,(${n.slice(1, 4)}) ${n.slice(4, 7)}-${n.slice(7)},Cedar Clinic,,`,
+    ),
+    ...TWILIO_NUMBERS.map((n) => `twilio,${n},Blue Harbor,${bp},ops@example.com`),
+    'flowroute,+18005550100,Toll Free Co,,', // refused: toll-free
+    `flowroute,+${FLOWROUTE_NUMBERS[0]},Acme Plumbing,,`, // refused: duplicate of line 2
+    'twilio,+12065550403,9 Lives,,', // refused: name starts with a digit, no profile, no email
+  ].join('\n');
+}
+
+async function stack() {
+  const flowrouteSandbox = await startFlowrouteSandbox({
+    numbers: FLOWROUTE_NUMBERS,
+    autoReview: false,
+    approvalDelayMs: 0,
+  });
+  const twilioSandbox = await startTwilioSandbox({
+    numbers: TWILIO_NUMBERS.map((phoneNumber) => ({ phoneNumber })),
+    autoReview: false,
+    inReviewDelayMs: 0,
+    decisionDelayMs: 0,
+  });
+  const flowroute = new FlowrouteClient({
+    baseUrl: flowrouteSandbox.url,
+    accessKey: 'sandbox-access-key',
+    secretKey: 'sandbox-secret-key',
+    timeoutMs: 2_000,
+  });
+  const twilio = createTwilioClient({
+    accountSid: twilioSandbox.accountSid,
+    authToken: twilioSandbox.authToken,
+    baseUrl: twilioSandbox.url,
+    timeoutMs: 5_000,
+  });
+  const taskQueue = uniqueTaskQueue('fleet');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: await createActivities({ flowroute, twilio }),
+  });
+  return {
+    flowrouteSandbox,
+    twilioSandbox,
+    taskQueue,
+    worker,
+    close: async () => {
+      await flowrouteSandbox.close();
+      await twilioSandbox.close();
+    },
+  };
+}
+
+/** Approves every Flowroute record and Trust Product under review, rejecting those `reject` names. */
+function decide(
+  s: { flowrouteSandbox: RunningFlowrouteSandbox; twilioSandbox: RunningTwilioSandbox },
+  reject: { flowroute?: string } = {},
+) {
+  for (const record of s.flowrouteSandbox.snapshot().records) {
+    if (record.status !== 'pending') continue;
+    if (record.value === reject.flowroute) s.flowrouteSandbox.reject(record.id, 'Misleading CNAM');
+    else s.flowrouteSandbox.approve(record.id);
+  }
+  for (const tp of s.twilioSandbox.state.trustProducts.values()) {
+    if (tp.status === 'pending-review' || tp.status === 'in-review') s.twilioSandbox.approve(tp.sid);
+  }
+}
+
+describe('a fleet', () => {
+  test('the plan checks every row, refuses bad and duplicate rows by line, and groups rows that share work', () => {
+    const plan = planFleet(readFleetRows(fleetCsv(), 'csv'));
+    assert.deepEqual(
+      plan.refused.map((r) => [r.line, /not-toll-free|duplicate|starts-with-letter/.exec(r.reason)?.[0]]),
+      [
+        [10, 'not-toll-free'],
+        [11, 'duplicate'],
+        [12, 'starts-with-letter'],
+      ],
+    );
+    assert.match(plan.refused[1]!.reason, /already on line 2/);
+    assert.deepEqual(
+      plan.groups.map((g) => [g.provider, g.label, g.numbers.map((n) => n.line)]),
+      [
+        ['flowroute', 'Flowroute "Acme Plumbing"', [2, 3, 4]],
+        ['flowroute', 'Flowroute "Cedar Clinic"', [5, 6, 7]],
+        ['twilio', 'Twilio "Blue Harbor"', [8, 9]],
+      ],
+    );
+    // Numbers written differently are the same number: E.164 in every group.
+    assert.deepEqual(
+      plan.groups[1]!.numbers.map((n) => n.number),
+      FLOWROUTE_NUMBERS.slice(3).map((n) => `+${n}`),
+    );
+    assert.equal(planFleet(readFleetRows(fleetCsv(), 'csv')).fleetId, plan.fleetId, 'the same file, the same fleet id');
+  });
+
+  test('runs every group: one record per name, one Trust Product per profile and name; applying again starts nothing', async () => {
+    const s = await stack();
+    try {
+      const plan = planFleet(readFleetRows(fleetCsv(), 'csv'));
+      const result = await s.worker.runUntil(async () => {
+        const started = await applyFleet(env.client, s.taskQueue, withShortWaits(plan), { maxConcurrentGroups: 2 });
+        assert.equal(started.alreadyRunning, false);
+        assert.equal((await applyFleet(env.client, s.taskQueue, withShortWaits(plan))).alreadyRunning, true);
+        await eventually(async () => {
+          const status = await env.client.workflow.getHandle(plan.fleetId).query(getFleetStatus);
+          return status.counts.running > 0 ? status : undefined;
+        }, 'groups running');
+        await env.sleep(48 * HOUR);
+        decide(s);
+        // Groups beyond the window start after the first ones finish: decide again for them.
+        await env.sleep(2 * HOUR);
+        decide(s);
+        await env.sleep(2 * HOUR);
+        decide(s);
+        return env.client.workflow.getHandle(plan.fleetId).result();
+      });
+      assert.deepEqual(result.counts, { pending: 0, running: 0, done: 8, failed: 0 });
+      assert.deepEqual(result.groups, { total: 3, running: 0, done: 3, failed: 0 });
+      assert.equal(s.flowrouteSandbox.snapshot().records.length, 2, 'one record per name');
+      assert.equal(s.flowrouteSandbox.snapshot().writeCounts['POST /v2/cnams'], 2);
+      assert.equal(s.twilioSandbox.state.trustProducts.size, 1, 'one Trust Product for both Twilio numbers');
+      for (const n of FLOWROUTE_NUMBERS) assert.ok(s.flowrouteSandbox.snapshot().assignments[n], `${n} assigned`);
+      const report = await describeFleet(env.client, plan.fleetId);
+      assert.equal(report.state, 'completed');
+      assert.match(report.status?.summary ?? '', /^8 of 8 done$/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("a rejected name fails exactly its rows, with Flowroute's reason; the other groups finish", async () => {
+    const s = await stack();
+    try {
+      const plan = withShortWaits(planFleet(readFleetRows(fleetCsv(), 'csv'), { fleetId: 'cnam-fleet-rejection' }));
+      const result = await s.worker.runUntil(async () => {
+        await applyFleet(env.client, s.taskQueue, plan, { maxConcurrentGroups: 5 });
+        await eventually(
+          async () => (s.flowrouteSandbox.snapshot().records.length === 2 ? true : undefined),
+          'both records',
+        );
+        await env.sleep(HOUR);
+        decide(s, { flowroute: 'CEDAR CLINIC' });
+        await env.sleep(HOUR);
+        decide(s, { flowroute: 'CEDAR CLINIC' });
+        return env.client.workflow.getHandle(plan.fleetId).result();
+      });
+      assert.deepEqual(result.counts, { pending: 0, running: 0, done: 5, failed: 3 });
+      const failed = await fleetNumbers(env.client, plan.fleetId, { state: 'failed' });
+      assert.deepEqual(
+        failed.numbers.map((n) => n.line),
+        [5, 6, 7],
+      );
+      for (const n of failed.numbers) assert.match(n.failure ?? '', /Flowroute rejected CNAM record .*Misleading CNAM/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+/** Minutes instead of Flowroute's business days and Twilio's 72 h, so the test reads the outcome. */
+function withShortWaits<T extends { groups: { provider: string; input: unknown }[] }>(plan: T): T {
+  for (const g of plan.groups) {
+    Object.assign(g.input as object, g.provider === 'twilio' ? { propagationWait: '1h' } : { associationWait: '1h' });
+  }
+  return plan;
+}
