@@ -1,5 +1,5 @@
 /** Starting and following fleets through the Temporal client. */
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { CnamFleetId } from '../core/workflow/search-attributes';
 import {
   type FleetNumber,
@@ -8,7 +8,7 @@ import {
   getFleetStatus,
   type NumberState,
 } from '../fleet/messages';
-import type { FleetPlan } from '../fleet/plan';
+import { type FleetPlan, regroup } from '../fleet/plan';
 import { provisionFleet } from '../fleet/workflow';
 import { type ExecutionState, STATE_BY_STATUS_NAME } from './describe';
 import { failureMessage } from './errors';
@@ -20,15 +20,27 @@ export interface StartedFleet {
   fleetId: string;
   /** True when this fleet was already running: that run is reported, none is started. */
   alreadyRunning: boolean;
+  /** Numbers a finished run of this fleet already provisioned: left out of this run. */
+  alreadyDone: number;
+  /** False when nothing was left to do: every number was done by an earlier run. */
+  started: boolean;
 }
 
-/** Starts the fleet's workflow under its id; a fleet with that id already running is returned instead. */
+/**
+ * Starts the fleet's workflow under its id. A fleet with that id already running is returned instead;
+ * after a finished run only the numbers it did not provision are started (none: nothing starts).
+ */
 export async function applyFleet(
   client: Client,
   taskQueue: string,
-  plan: FleetPlan,
+  fullPlan: FleetPlan,
   options: { maxConcurrentGroups?: number } = {},
 ): Promise<StartedFleet> {
+  const doneEarlier = await numbersDoneBefore(client, fullPlan.fleetId);
+  const done = new Set(doneEarlier.map((n) => `${n.provider} ${n.number}`));
+  const plan = withoutDone(fullPlan, done);
+  if (plan.groups.length === 0)
+    return { fleetId: plan.fleetId, alreadyRunning: false, alreadyDone: done.size, started: false };
   try {
     await client.workflow.start(provisionFleet, {
       taskQueue,
@@ -38,16 +50,41 @@ export async function applyFleet(
           fleetId: plan.fleetId,
           groups: plan.groups,
           maxConcurrentGroups: options.maxConcurrentGroups ?? DEFAULT_MAX_CONCURRENT_GROUPS,
+          ...(doneEarlier.length > 0 && { doneEarlier }),
         },
       ],
       staticSummary: `Fleet of ${plan.groups.reduce((n, g) => n + g.numbers.length, 0)} numbers in ${plan.groups.length} groups`,
       typedSearchAttributes: [{ key: CnamFleetId, value: plan.fleetId }],
     });
-    return { fleetId: plan.fleetId, alreadyRunning: false };
+    return { fleetId: plan.fleetId, alreadyRunning: false, alreadyDone: done.size, started: true };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { fleetId: plan.fleetId, alreadyRunning: true };
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      return { fleetId: plan.fleetId, alreadyRunning: true, alreadyDone: 0, started: false };
     throw err;
   }
+}
+
+/** The numbers this fleet's completed runs provisioned (each run carries the earlier ones); empty when there is none. */
+async function numbersDoneBefore(client: Client, fleetId: string): Promise<FleetNumber[]> {
+  const handle = client.workflow.getHandle<typeof provisionFleet>(fleetId);
+  const description = await handle.describe().catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  });
+  if (description?.status.name !== 'COMPLETED') return [];
+  return (await handle.result()).numbers.filter((n) => n.state === 'done');
+}
+
+/** The plan without the numbers already done; a group left empty goes, a smaller one starts from its first remaining number. */
+function withoutDone(plan: FleetPlan, done: Set<string>): FleetPlan {
+  if (done.size === 0) return plan;
+  const groups = plan.groups.flatMap((g) => {
+    const numbers = g.numbers.filter((n) => !done.has(`${g.provider} ${n.number}`));
+    if (numbers.length === g.numbers.length) return [g];
+    if (numbers.length === 0) return [];
+    return [regroup(g, numbers)];
+  });
+  return { ...plan, groups };
 }
 
 export interface FleetReport {

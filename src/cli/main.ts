@@ -3,6 +3,7 @@
  * and for running the worker and the HTTP API. The provider emulators are dev tooling: `npm run sandbox`.
  */
 import { Command, CommanderError } from 'commander';
+import { fleetCommand } from './fleet';
 import { provisionCommand } from './provision';
 import { setupCommand } from './setup';
 import { checkNowCommand, statusCommand } from './status';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
         'Exit codes: 0 ok, 1 the request failed or was refused, 2 usage or configuration error.',
     );
   program.addCommand(provisionCommand());
+  program.addCommand(fleetCommand());
   program.addCommand(statusCommand());
   program.addCommand(checkNowCommand());
   program.addCommand(validateNameCommand());

@@ -22,6 +22,8 @@ export interface FleetInput {
   groups: FleetGroup[];
   /** Group workflows running at once; the rest wait their turn. */
   maxConcurrentGroups: number;
+  /** Numbers earlier runs of this fleet provisioned: reported as done, not run again. */
+  doneEarlier?: FleetNumber[];
 }
 
 export const NUMBER_STATES = ['pending', 'running', 'done', 'failed'] as const;

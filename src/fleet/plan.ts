@@ -8,6 +8,8 @@ import { InvalidRequestError } from '../app/errors';
 import type { ProvisionStart } from '../app/schemas';
 import { prepareProvision } from '../app/start';
 import { provisionWorkflowId } from '../config/constants';
+import type { OptionTable } from '../core/options';
+import type { AnyProviderModule, FleetRow } from '../core/provider';
 import { describeProblems } from '../core/request-problem';
 import { providerById, PROVIDER_IDS } from '../providers';
 import type { FleetGroup } from './messages';
@@ -33,6 +35,17 @@ function fleetIdOf(groups: FleetGroup[]): string {
   return `cnam-fleet-${createHash('sha256').update(numbers.join('\n')).digest('hex').slice(0, 16)}`;
 }
 
+/** The provider's tuning options a row sets in columns of the same name (e.g. associationWait), as the workflow takes them. */
+function tuning(options: OptionTable, row: FleetRow): Record<string, string | number> {
+  const values: Record<string, string | number> = {};
+  for (const [field, option] of Object.entries(options)) {
+    const text = row[field];
+    if (text === undefined || text === '') continue;
+    values[field] = option.kind === 'days' || /^\d+$/.test(text) ? Number(text) : text;
+  }
+  return values;
+}
+
 export function planFleet(rows: LocatedRow[], options: { fleetId?: string | undefined } = {}): FleetPlan {
   const refused: RefusedRow[] = [];
   const seen = new Map<string, number>();
@@ -49,7 +62,11 @@ export function planFleet(rows: LocatedRow[], options: { fleetId?: string | unde
     }
     let prepared: ReturnType<typeof prepareProvision>;
     try {
-      prepared = prepareProvision({ provider: provider.id, ...provider.fleet.inputFromRow(row) } as ProvisionStart);
+      prepared = prepareProvision({
+        provider: provider.id,
+        ...provider.fleet.inputFromRow(row),
+        ...tuning(provider.options, row),
+      } as ProvisionStart);
     } catch (err) {
       if (!(err instanceof InvalidRequestError)) throw err;
       refused.push({ line, number: row.number, reason: describeProblems(err.problems) });
@@ -72,18 +89,37 @@ export function planFleet(rows: LocatedRow[], options: { fleetId?: string | unde
   for (const { provider: id, inputs } of byKey.values()) {
     const provider = providerById(id)!;
     for (let i = 0; i < inputs.length; i += provider.fleet.maxNumbersPerGroup) {
-      const chunk = inputs.slice(i, i + provider.fleet.maxNumbersPerGroup);
-      const input = provider.fleet.mergeGroup(chunk.map((c) => c.input));
-      const numbers = provider.numbers(input).map((n, j) => ({ number: n.value, line: chunk[j]!.line }));
-      groups.push({
-        provider: provider.id,
-        workflowType: provider.workflowType,
-        workflowId: provisionWorkflowId(provider.id, numbers[0]!.number),
-        input,
-        numbers,
-        label: `${provider.label} "${input.displayName}"`,
-      });
+      groups.push(groupOf(provider, inputs.slice(i, i + provider.fleet.maxNumbersPerGroup)));
     }
   }
   return { fleetId: options.fleetId ?? fleetIdOf(groups), groups, refused, rows: rows.length };
+}
+
+function groupOf(provider: AnyProviderModule, chunk: { line: number; input: { displayName: string } }[]): FleetGroup {
+  const input = provider.fleet.mergeGroup(chunk.map((c) => c.input));
+  const numbers = provider.numbers(input).map((n, j) => ({ number: n.value, line: chunk[j]!.line }));
+  return {
+    provider: provider.id,
+    workflowType: provider.workflowType,
+    workflowId: provisionWorkflowId(provider.id, numbers[0]!.number),
+    input,
+    numbers,
+    label: `${provider.label} "${input.displayName}"`,
+  };
+}
+
+/** The same group with only `numbers` (a subset, in order): its input rebuilt from the provider's own fields. */
+export function regroup(group: FleetGroup, numbers: { number: string; line: number }[]): FleetGroup {
+  const provider = providerById(group.provider)!;
+  const keep = new Set(numbers.map((n) => n.number));
+  // Each number's input is the group's input with that number first, so mergeGroup rebuilds it exactly.
+  const base = group.input as { displayName: string };
+  const all = provider.numbers(base).map((n) => n.value);
+  const inputs = all
+    .filter((n) => keep.has(n))
+    .map((n) => ({
+      line: numbers.find((m) => m.number === n)!.line,
+      input: provider.normalized(base, [n], base.displayName),
+    }));
+  return groupOf(provider, inputs);
 }

@@ -42,24 +42,27 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
       failure: null,
     })),
   );
+  const earlier = input.doneEarlier ?? [];
   const byGroup = new Map(
     input.groups.map((g) => [g.workflowId, numbers.filter((n) => n.workflowId === g.workflowId)]),
   );
   const groups = { total: input.groups.length, running: 0, done: 0, failed: 0 };
+  const all = (): FleetNumber[] => [...earlier, ...numbers];
   const status = (): FleetStatus => {
     const counts = Object.fromEntries(NUMBER_STATES.map((s) => [s, 0])) as Record<NumberState, number>;
-    for (const n of numbers) counts[n.state]++;
+    for (const n of all()) counts[n.state]++;
+    const total = earlier.length + numbers.length;
     return {
       fleetId: input.fleetId,
-      total: numbers.length,
+      total,
       counts,
       groups: { ...groups },
-      summary: summary(counts, numbers.length),
+      summary: summary(counts, total),
     };
   };
   setHandler(getFleetStatus, status);
   setHandler(getFleetNumbers, ({ offset, limit, state }) => {
-    const matching = state ? numbers.filter((n) => n.state === state) : numbers;
+    const matching = state ? all().filter((n) => n.state === state) : all();
     return { numbers: matching.slice(offset, offset + limit), total: matching.length };
   });
   upsertSearchAttributes([{ key: CnamFleetId, value: input.fleetId }]);
@@ -100,7 +103,7 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
     while (next < input.groups.length) await runGroup(input.groups[next++]!);
   });
   await Promise.all(lanes);
-  return { ...status(), numbers };
+  return { ...status(), numbers: all() };
 }
 
 /** Marks each number done or failed as the group's result says; a number the result does not list failed. */

@@ -9,8 +9,8 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../dev/sandbox/flowroute';
 import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../../dev/sandbox/twilio';
 import { createActivities } from '../../src/activities';
-import { applyFleet, describeFleet, fleetNumbers } from '../../src/app/fleet';
-import { getFleetStatus } from '../../src/fleet/messages';
+import { applyFleet, describeFleet, fleetNumbers, type StartedFleet } from '../../src/app/fleet';
+import { type FleetResult, getFleetStatus } from '../../src/fleet/messages';
 import { planFleet } from '../../src/fleet/plan';
 import { readFleetRows } from '../../src/fleet/rows';
 import { FlowrouteClient } from '../../src/providers/flowroute/client';
@@ -163,6 +163,43 @@ describe('a fleet', () => {
       const report = await describeFleet(env.client, plan.fleetId);
       assert.equal(report.state, 'completed');
       assert.match(report.status?.summary ?? '', /^8 of 8 done$/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('applying a file with more rows to a finished fleet does only the new rows, reusing the record', async () => {
+    const s = await stack();
+    const csv = (numbers: string[]) =>
+      ['provider,number,displayName,associationWait', ...numbers.map((n) => `flowroute,+${n},Acme Plumbing,1h`)].join(
+        '\n',
+      );
+    const run = async (numbers: string[]): Promise<{ started: StartedFleet; result: FleetResult | null }> => {
+      const plan = planFleet(readFleetRows(csv(numbers), 'csv'), { fleetId: 'cnam-fleet-growing' });
+      const started = await applyFleet(env.client, s.taskQueue, plan);
+      if (!started.started) return { started, result: null };
+      await env.sleep(HOUR);
+      decide(s);
+      return { started, result: await env.client.workflow.getHandle(plan.fleetId).result() };
+    };
+    try {
+      await s.worker.runUntil(async () => {
+        const first = await run(FLOWROUTE_NUMBERS.slice(0, 2));
+        assert.deepEqual(first.result?.counts, { pending: 0, running: 0, done: 2, failed: 0 });
+        const second = await run(FLOWROUTE_NUMBERS.slice(0, 3));
+        assert.deepEqual([second.started.started, second.started.alreadyDone], [true, 2]);
+        // The new run started one group with only the new number; its report carries the earlier two as done.
+        assert.deepEqual(second.result?.groups, { total: 1, running: 0, done: 1, failed: 0 });
+        assert.deepEqual(
+          second.result?.numbers.map((n) => n.number),
+          FLOWROUTE_NUMBERS.slice(0, 3).map((n) => `+${n}`),
+        );
+        assert.equal(second.result?.counts.done, 3);
+        const third = await run(FLOWROUTE_NUMBERS.slice(0, 3));
+        assert.deepEqual([third.started.started, third.started.alreadyDone], [false, 3], 'nothing left to start');
+      });
+      assert.equal(s.flowrouteSandbox.snapshot().writeCounts['POST /v2/cnams'], 1, 'the second run reused the record');
+      for (const n of FLOWROUTE_NUMBERS.slice(0, 3)) assert.ok(s.flowrouteSandbox.snapshot().assignments[n], n);
     } finally {
       await s.close();
     }

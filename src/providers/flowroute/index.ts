@@ -33,7 +33,7 @@ export const flowroute: ProviderModule<
     { field: 'number', value: input.number },
     ...(input.additionalNumbers ?? []).map((value, i) => ({ field: `additionalNumbers.${i}`, value })),
   ],
-  normalized: (input, [first, ...more], displayName) => ({
+  normalized: ({ additionalNumbers: _given, ...input }, [first, ...more], displayName) => ({
     ...input,
     number: first!,
     ...(more.length > 0 && { additionalNumbers: more }),
