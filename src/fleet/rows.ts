@@ -33,7 +33,15 @@ export function formatOf(path: string): FleetFormat {
 
 /** The rows of a fleet file; throws FleetFileError naming the line and the column when a row is unusable. */
 export function readFleetRows(text: string, format: FleetFormat): LocatedRow[] {
-  const raw = format === 'csv' ? csvRows(text) : structuredRows(text, format);
+  return locatedRows(format === 'csv' ? csvRows(text) : structuredRows(text, format));
+}
+
+/** Rows already parsed (an API body's `rows`), numbered from 1; same checks as a file's. */
+export function fleetRowsFrom(values: unknown[]): LocatedRow[] {
+  return locatedRows(values.map((value, i) => ({ line: i + 1, value })));
+}
+
+function locatedRows(raw: { line: number; value: unknown }[]): LocatedRow[] {
   return raw.map(({ line, value }) => {
     const parsed = rowSchema.safeParse(value);
     if (!parsed.success) {
