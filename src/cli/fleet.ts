@@ -294,6 +294,45 @@ function reportCommand(): Command {
     });
 }
 
+function retryCommand(): Command {
+  return new Command('retry')
+    .description('Run the failed numbers of a finished fleet again (the ones provisioned stay as they are)')
+    .argument('<fleet-id>')
+    .option('--detach', 'start and return at once')
+    .option('--json', 'print a JSON document instead of text')
+    .addHelpText(
+      'after',
+      '\nExit code 0 when every number ended provisioned, 1 when some failed again or nothing could be retried.',
+    )
+    .action(async (fleetId: string, opts: { detach?: boolean; json?: boolean }) => {
+      const [{ retryFleet, FleetNotRetryableError }, { cliTemporal }, { WorkflowNotFoundError }] = await Promise.all([
+        import('../app/fleet'),
+        import('./temporal'),
+        import('@temporalio/client'),
+      ]);
+      const temporal = await cliTemporal();
+      try {
+        const started = await retryFleet(temporal.client, temporal.env.CNAM_TASK_QUEUE, fleetId);
+        if (!opts.json) say(`Retrying ${started.retried} failed numbers of ${fleetId}`);
+        if (opts.detach) {
+          if (opts.json) printJson(started);
+          return;
+        }
+      } catch (err) {
+        if (err instanceof FleetNotRetryableError)
+          throw new CliError(err.message, ExitCode.Failed, { error: 'not-retryable', fleetId });
+        if (err instanceof WorkflowNotFoundError) throw new CliError(`No fleet with id ${fleetId}.`);
+        throw err;
+      } finally {
+        await temporal.close();
+      }
+      const report = await followFleet(fleetId, `Reattach with: cnam fleet status ${fleetId}`);
+      if (opts.json) printJson(report);
+      else printReport(report);
+      process.exitCode = reportExit(report);
+    });
+}
+
 function csvCell(value: string | number): string {
   const text = String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -301,8 +340,9 @@ function csvCell(value: string | number): string {
 
 export function fleetCommand(): Command {
   return new Command('fleet')
-    .description('Put a caller name on many numbers at once: plan, apply, follow, report')
+    .description('Put a caller name on many numbers at once: plan, apply, follow, report, retry')
     .addCommand(applyCommand())
     .addCommand(statusCommand())
-    .addCommand(reportCommand());
+    .addCommand(reportCommand())
+    .addCommand(retryCommand());
 }

@@ -22,8 +22,14 @@ export interface FleetInput {
   groups: FleetGroup[];
   /** Group workflows running at once; the rest wait their turn. */
   maxConcurrentGroups: number;
-  /** Numbers earlier runs of this fleet provisioned: reported as done, not run again. */
-  doneEarlier?: FleetNumber[];
+  /** Numbers settled (done or failed) by earlier runs of this fleet: reported, not run again. */
+  earlier?: FleetNumber[];
+  /** Group counts of earlier runs (continue-as-new carries them). */
+  groupsEarlier?: { total: number; done: number; failed: number };
+  /** Groups of earlier runs with a failed number, for `cnam fleet retry`. */
+  failedGroups?: FleetGroup[];
+  /** Groups a run starts before it continues as new (default 500; small in tests). */
+  maxGroupsPerRun?: number;
 }
 
 export const NUMBER_STATES = ['pending', 'running', 'done', 'failed'] as const;
@@ -48,7 +54,11 @@ export interface FleetStatus {
   summary: string;
 }
 
-export type FleetResult = FleetStatus & { numbers: FleetNumber[] };
+export type FleetResult = FleetStatus & {
+  numbers: FleetNumber[];
+  /** Every group with a failed number, as it was started: what `cnam fleet retry` runs again. */
+  failedGroups: FleetGroup[];
+};
 
 /** Counts and the summary sentence; cheap for any fleet size. */
 export const getFleetStatus = defineQuery<FleetStatus>('getFleetStatus');

@@ -6,6 +6,8 @@
  */
 import {
   ChildWorkflowFailure,
+  continueAsNew,
+  workflowInfo,
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
@@ -14,6 +16,9 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { CnamFleetId } from '../core/workflow/search-attributes';
+
+/** Groups one run starts before it continues as new: each adds about ten events to the history. */
+const DEFAULT_MAX_GROUPS_PER_RUN = 500;
 import {
   type FleetGroup,
   type FleetInput,
@@ -42,11 +47,13 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
       failure: null,
     })),
   );
-  const earlier = input.doneEarlier ?? [];
+  const earlier = input.earlier ?? [];
+  const failedGroups: FleetGroup[] = [...(input.failedGroups ?? [])];
   const byGroup = new Map(
     input.groups.map((g) => [g.workflowId, numbers.filter((n) => n.workflowId === g.workflowId)]),
   );
-  const groups = { total: input.groups.length, running: 0, done: 0, failed: 0 };
+  const before = input.groupsEarlier ?? { total: 0, done: 0, failed: 0 };
+  const groups = { total: before.total + input.groups.length, running: 0, done: before.done, failed: before.failed };
   const all = (): FleetNumber[] => [...earlier, ...numbers];
   const status = (): FleetStatus => {
     const counts = Object.fromEntries(NUMBER_STATES.map((s) => [s, 0])) as Record<NumberState, number>;
@@ -93,17 +100,32 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
       groups.failed++;
     } finally {
       groups.running--;
+      if (members.some((n) => n.state === 'failed')) failedGroups.push(group);
       report();
     }
   };
 
-  // A sliding window: each lane takes the next group when its last one ends.
+  // A sliding window: each lane takes the next group when its last one ends. A run starts at most
+  // maxGroupsPerRun groups (or fewer when Temporal suggests it), then lets its children finish and
+  // continues as new with the rest, so a fleet of any size keeps a small history.
+  const perRun = input.maxGroupsPerRun ?? DEFAULT_MAX_GROUPS_PER_RUN;
   let next = 0;
+  const more = () => next < input.groups.length && next < perRun && !workflowInfo().continueAsNewSuggested;
   const lanes = Array.from({ length: Math.min(input.maxConcurrentGroups, input.groups.length) }, async () => {
-    while (next < input.groups.length) await runGroup(input.groups[next++]!);
+    while (more()) await runGroup(input.groups[next++]!);
   });
   await Promise.all(lanes);
-  return { ...status(), numbers: all() };
+  if (next < input.groups.length) {
+    const settled = numbers.filter((n) => n.state === 'done' || n.state === 'failed');
+    await continueAsNew<typeof provisionFleet>({
+      ...input,
+      groups: input.groups.slice(next),
+      earlier: [...earlier, ...settled],
+      groupsEarlier: { total: groups.total - (input.groups.length - next), done: groups.done, failed: groups.failed },
+      failedGroups,
+    });
+  }
+  return { ...status(), numbers: all(), failedGroups };
 }
 
 /** Marks each number done or failed as the group's result says; a number the result does not list failed. */

@@ -9,9 +9,10 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../dev/sandbox/flowroute';
 import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../../dev/sandbox/twilio';
 import { createActivities } from '../../src/activities';
-import { applyFleet, describeFleet, fleetNumbers, type StartedFleet } from '../../src/app/fleet';
+import { applyFleet, describeFleet, fleetNumbers, retryFleet, type StartedFleet } from '../../src/app/fleet';
 import { type FleetResult, getFleetStatus } from '../../src/fleet/messages';
 import { planFleet } from '../../src/fleet/plan';
+import type { provisionFleet } from '../../src/fleet/workflow';
 import { readFleetRows } from '../../src/fleet/rows';
 import { FlowrouteClient } from '../../src/providers/flowroute/client';
 import { createTwilioClient } from '../../src/providers/twilio/client';
@@ -152,7 +153,7 @@ describe('a fleet', () => {
         decide(s);
         await env.sleep(2 * HOUR);
         decide(s);
-        return env.client.workflow.getHandle(plan.fleetId).result();
+        return env.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId).result();
       });
       assert.deepEqual(result.counts, { pending: 0, running: 0, done: 8, failed: 0 });
       assert.deepEqual(result.groups, { total: 3, running: 0, done: 3, failed: 0 });
@@ -180,7 +181,7 @@ describe('a fleet', () => {
       if (!started.started) return { started, result: null };
       await env.sleep(HOUR);
       decide(s);
-      return { started, result: await env.client.workflow.getHandle(plan.fleetId).result() };
+      return { started, result: await env.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId).result() };
     };
     try {
       await s.worker.runUntil(async () => {
@@ -205,6 +206,62 @@ describe('a fleet', () => {
     }
   });
 
+  test('a fleet larger than one run continues as new and keeps its counts', async () => {
+    const s = await stack();
+    try {
+      const plan = withShortWaits(planFleet(readFleetRows(fleetCsv(), 'csv'), { fleetId: 'cnam-fleet-segments' }));
+      const result = await s.worker.runUntil(async () => {
+        // One group per run: three runs for three groups.
+        await applyFleet(env.client, s.taskQueue, plan, { maxConcurrentGroups: 1, maxGroupsPerRun: 1 });
+        for (let i = 0; i < 3; i++) {
+          await env.sleep(2 * HOUR);
+          decide(s);
+        }
+        return env.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId).result();
+      });
+      assert.deepEqual(result.counts, { pending: 0, running: 0, done: 8, failed: 0 });
+      assert.deepEqual(result.groups, { total: 3, running: 0, done: 3, failed: 0 });
+      assert.deepEqual(
+        result.numbers.map((n) => n.line),
+        [2, 3, 4, 5, 6, 7, 8, 9],
+        'every number once, in file order',
+      );
+      const history = await env.client.workflow.getHandle(plan.fleetId).fetchHistory();
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      assert.ok(started?.continuedExecutionRunId, 'the last run continued an earlier one');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('retry runs the failed numbers again and leaves the provisioned ones alone', async () => {
+    const s = await stack();
+    try {
+      const plan = withShortWaits(planFleet(readFleetRows(fleetCsv(), 'csv'), { fleetId: 'cnam-fleet-retry' }));
+      const [first] = FLOWROUTE_NUMBERS;
+      // Flowroute refuses one assignment once (403): that number fails alone.
+      s.flowrouteSandbox.injectFault({ method: 'PATCH', path: `/v2/numbers/${first}/`, status: 403, count: 1 });
+      const [before, after] = await s.worker.runUntil(async () => {
+        await applyFleet(env.client, s.taskQueue, plan);
+        await env.sleep(HOUR);
+        decide(s);
+        const firstRun = await env.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId).result();
+        const retried = await retryFleet(env.client, s.taskQueue, plan.fleetId);
+        assert.equal(retried.retried, 1);
+        await env.sleep(HOUR);
+        decide(s);
+        return [firstRun, await env.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId).result()];
+      });
+      assert.deepEqual(before.counts, { pending: 0, running: 0, done: 7, failed: 1 });
+      assert.match(before.numbers.find((n) => n.number === `+${first}`)?.failure ?? '', /403/);
+      assert.deepEqual(after.counts, { pending: 0, running: 0, done: 8, failed: 0 });
+      assert.equal(s.flowrouteSandbox.snapshot().writeCounts['POST /v2/cnams'], 2, 'the retry reused the record');
+      await assert.rejects(retryFleet(env.client, s.taskQueue, plan.fleetId), /no number failed/);
+    } finally {
+      await s.close();
+    }
+  });
+
   test("a rejected name fails exactly its rows, with Flowroute's reason; the other groups finish", async () => {
     const s = await stack();
     try {
@@ -219,7 +276,7 @@ describe('a fleet', () => {
         decide(s, { flowroute: 'CEDAR CLINIC' });
         await env.sleep(HOUR);
         decide(s, { flowroute: 'CEDAR CLINIC' });
-        return env.client.workflow.getHandle(plan.fleetId).result();
+        return env.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId).result();
       });
       assert.deepEqual(result.counts, { pending: 0, running: 0, done: 5, failed: 3 });
       const failed = await fleetNumbers(env.client, plan.fleetId, { state: 'failed' });
