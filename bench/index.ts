@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runChaos } from './chaos';
+import { runFleetBench } from './fleet';
 import { runStartup } from './startup';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
@@ -14,6 +15,13 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
     if (!Number.isInteger(runs) || runs < 10)
       throw new Error('--runs must be a whole number, at least 10 (the figures are medians)');
     return runStartup({ runs, log: (line) => console.log(`[startup] ${line}`) });
+  },
+  /** What a fleet costs at the providers: calls per number, records and Trust Products created (time skipping). */
+  async fleet(args) {
+    const { values } = parseArgs({ args, options: { numbers: { type: 'string', default: '1000' } } });
+    const numbers = Number(values.numbers);
+    if (!Number.isInteger(numbers) || numbers < 1) throw new Error('--numbers must be a whole number, at least 1');
+    return runFleetBench({ numbers, log: (line) => console.log(`[fleet] ${line}`) });
   },
   /** Provisionings under network faults, worker kills and a server restart; counts duplicates. */
   async chaos(args) {

@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
+import { createCnamWorker } from '../src/worker';
 import { FlowrouteClient } from '../src/providers/flowroute/client';
 import { createTwilioClient } from '../src/providers/twilio/client';
 import type { ProvisionStart } from '../src/app/schemas';
@@ -40,9 +40,11 @@ async function main(): Promise<void> {
       baseUrl: e.TWILIO_BASE_URL!,
     }),
   });
-  const worker = await Worker.create({
+  const worker = await createCnamWorker({
     connection: env.nativeConnection,
+    namespace: 'default',
     taskQueue: 'record',
+    deps: {},
     workflowBundle: bundle,
     activities,
   });

@@ -9,15 +9,23 @@ import { PROVIDERS } from './providers';
 /** Each provider's client by provider id; null (or absent) when the worker has no credentials for it. */
 export type ActivityDeps = Partial<Record<string, unknown>>;
 
-export async function createActivities(
+export type Activities = Record<string, (input: never) => Promise<unknown>>;
+
+/** The core activities and, by provider id, each provider's own. */
+export async function createActivitiesByQueue(
   deps: ActivityDeps,
-): Promise<Record<string, (input: never) => Promise<unknown>>> {
-  const activities: Record<string, (input: never) => Promise<unknown>> = {
-    ...createCoreActivities(Object.fromEntries(PROVIDERS.map((p) => [p.id, p.checkName]))),
-  };
+): Promise<{ core: Activities; providers: Record<string, Activities> }> {
+  const core: Activities = createCoreActivities(Object.fromEntries(PROVIDERS.map((p) => [p.id, p.checkName])));
+  const providers: Record<string, Activities> = {};
   for (const provider of PROVIDERS) {
     const runtime = await provider.loadRuntime();
-    Object.assign(activities, runtime.createActivities((deps[provider.id] ?? null) as never));
+    providers[provider.id] = runtime.createActivities((deps[provider.id] ?? null) as never);
   }
-  return activities;
+  return { core, providers };
+}
+
+/** All activities in one object: what a worker on the workflows' queue registers. */
+export async function createActivities(deps: ActivityDeps): Promise<Activities> {
+  const { core, providers } = await createActivitiesByQueue(deps);
+  return Object.assign({}, core, ...Object.values(providers));
 }

@@ -10,7 +10,8 @@ import {
   type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from './activities';
+import { type Activities, type ActivityDeps, createActivitiesByQueue } from './activities';
+import { providerTaskQueue } from './core/workflow/activity-options';
 import { ConfigError, loadTemporalEnv, loadWorkerEnv } from './config/env';
 import { createLogger, installTemporalLogging } from './logging';
 import { PROVIDERS } from './providers';
@@ -57,6 +58,10 @@ export interface CnamWorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Workflows kept in memory between tasks (CNAM_MAX_CACHED_WORKFLOWS); the SDK's default when unset. */
   maxCachedWorkflows?: number;
+  /** Each provider's request rate (activities per second on its queue, across all workers); unset: no limit. */
+  requestsPerSecond?: Record<string, number>;
+  /** Tests: these activities (e.g. wrapped to fail after a write) on every queue instead of those built from `deps`. */
+  activities?: Activities;
 }
 
 /** Where `npm run build` writes the bundled workflow code (scripts/build-workflow-bundle.ts): beside the compiled worker. */
@@ -71,15 +76,88 @@ function workflowCode(
   return { workflowsPath: writeWorkflowEntry() };
 }
 
-export async function createCnamWorker(options: CnamWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/**
+ * The worker's parts, run together: one on the workflows' task queue (workflows, core activities, and
+ * every provider activity a run scheduled there before provider queues existed) and one per provider
+ * on that provider's activity queue, with the provider's rate limit enforced by the server.
+ */
+export interface CnamWorker {
+  run(): Promise<void>;
+  /** Runs until `until` settles (or the function's promise does), then shuts every part down. */
+  runUntil<T>(until: Promise<T> | (() => Promise<T>)): Promise<T>;
+  shutdown(): void;
+}
+
+export async function createCnamWorker(options: CnamWorkerOptions): Promise<CnamWorker> {
+  const byQueue = options.activities ? null : await createActivitiesByQueue(options.deps);
+  const providerActivities = (id: string): Activities => options.activities ?? byQueue?.providers[id] ?? {};
+  const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: await createActivities(options.deps),
+    activities: options.activities ?? Object.assign({}, byQueue?.core, ...Object.values(byQueue?.providers ?? {})),
     ...workflowCode(options.workflowBundle),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
+  const parts = [main];
+  for (const provider of PROVIDERS) {
+    const rate = options.requestsPerSecond?.[provider.id];
+    parts.push(
+      await Worker.create({
+        connection: options.connection,
+        namespace: options.namespace,
+        taskQueue: providerTaskQueue(options.taskQueue, provider.id),
+        activities: providerActivities(provider.id),
+        ...(rate !== undefined && { maxTaskQueueActivitiesPerSecond: rate }),
+      }),
+    );
+  }
+  const shutdown = () => {
+    for (const part of parts) if (part.getState() === 'RUNNING') part.shutdown();
+  };
+  return {
+    run: async () => {
+      // One part failing stops the others: a worker half running would leave activities unpolled.
+      await Promise.all(
+        parts.map((part) =>
+          part.run().catch((err: unknown) => {
+            shutdown();
+            throw err;
+          }),
+        ),
+      );
+    },
+    runUntil: async <T>(until: Promise<T> | (() => Promise<T>)): Promise<T> => {
+      const promise = typeof until === 'function' ? until() : until;
+      const settled = promise.then(
+        () => undefined,
+        () => undefined,
+      );
+      const [result] = await Promise.all([
+        main.runUntil(promise),
+        ...parts.slice(1).map((part) => part.runUntil(settled)),
+      ]);
+      return result;
+    },
+    shutdown,
+  };
+}
+
+/** Each provider's request rate from `CNAM_<PROVIDER>_REQUESTS_PER_SECOND` (unset: no limit). */
+export function requestRatesFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const provider of PROVIDERS) {
+    const name = `CNAM_${provider.id.toUpperCase()}_REQUESTS_PER_SECOND`;
+    const text = env[name]?.trim();
+    if (!text) continue;
+    const rate = Number(text);
+    if (!Number.isFinite(rate) || rate <= 0 || rate > 10_000)
+      throw new ConfigError(
+        `Invalid worker configuration:\n  ${name}: must be a number of requests per second above 0 (at most 10000)`,
+      );
+    rates[provider.id] = rate;
+  }
+  return rates;
 }
 
 /** Upserting an unregistered attribute fails every workflow task: refuse to start instead, saying what to run. */
@@ -101,6 +179,7 @@ export async function runWorkerFromEnv(): Promise<void> {
   const logger = createLogger('cnam-worker');
   const temporalEnv = loadTemporalEnv();
   const deps = await buildActivityDeps();
+  const requestsPerSecond = requestRatesFromEnv();
   const configured = Object.entries(deps)
     .filter(([, client]) => client !== null)
     .map(([name]) => name);
@@ -120,6 +199,7 @@ export async function runWorkerFromEnv(): Promise<void> {
       taskQueue: temporalEnv.CNAM_TASK_QUEUE,
       deps,
       maxCachedWorkflows: loadWorkerEnv().CNAM_MAX_CACHED_WORKFLOWS,
+      requestsPerSecond,
     });
     logger.info(
       {

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../dev/sandbox/flowroute';
 import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../../dev/sandbox/twilio';
-import { createActivities } from '../../src/activities';
 import { applyFleet, describeFleet, fleetNumbers, retryFleet, type StartedFleet } from '../../src/app/fleet';
 import { type FleetResult, getFleetStatus } from '../../src/fleet/messages';
 import { planFleet } from '../../src/fleet/plan';
@@ -16,6 +15,7 @@ import type { provisionFleet } from '../../src/fleet/workflow';
 import { readFleetRows } from '../../src/fleet/rows';
 import { FlowrouteClient } from '../../src/providers/flowroute/client';
 import { createTwilioClient } from '../../src/providers/twilio/client';
+import { createCnamWorker } from '../../src/worker';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 
 const HOUR = 60 * 60 * 1000;
@@ -73,11 +73,12 @@ async function stack() {
     timeoutMs: 5_000,
   });
   const taskQueue = uniqueTaskQueue('fleet');
-  const worker = await Worker.create({
+  const worker = await createCnamWorker({
     connection: env.nativeConnection,
+    namespace: 'default',
     taskQueue,
+    deps: { flowroute, twilio },
     workflowBundle: bundle,
-    activities: await createActivities({ flowroute, twilio }),
   });
   return {
     flowrouteSandbox,

@@ -22,7 +22,7 @@ import { FLOWROUTE_OPTIONS } from './options';
 /** Assignments in flight at once in a group: quicker than one by one, gentle on Flowroute's rate limit. */
 const ASSIGN_CONCURRENCY = 10;
 
-const acts = proxyCnamActivities<FlowrouteActivities>();
+const acts = proxyCnamActivities<FlowrouteActivities>('flowroute');
 
 export async function provisionFlowrouteCnam(input: FlowrouteProvisionInput): Promise<FlowrouteProvisionResult> {
   const progress = new Progress({

@@ -25,7 +25,7 @@ import { TWILIO_OPTIONS } from './options';
 import { CnamTrustProductSid } from './search-attributes';
 import { trustProductStatusChanged } from './signals';
 
-const acts = proxyCnamActivities<TwilioActivities>();
+const acts = proxyCnamActivities<TwilioActivities>('twilio');
 
 export async function provisionTwilioCnam(input: TwilioProvisionInput): Promise<TwilioProvisionResult> {
   const progress = new Progress({

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../../src/activities';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type CnamWorker, createCnamWorker } from '../../../src/worker';
 import { FlowrouteClient } from '../../../src/providers/flowroute/client';
 import { startProvision } from '../../../src/app/start';
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../../dev/sandbox/flowroute';
@@ -35,7 +35,7 @@ interface Harness {
   number: string;
   taskQueue: string;
   /** `replayOnly`: no workflow cache, so every task replays history as after a crash (and no sticky queue outlives the worker). */
-  newWorker(options?: { replayOnly?: boolean }): Promise<Worker>;
+  newWorker(options?: { replayOnly?: boolean }): Promise<CnamWorker>;
   start(input: Partial<FlowrouteProvisionInput>): Promise<string>;
 }
 
@@ -61,11 +61,12 @@ async function harness(
     number,
     taskQueue,
     newWorker: async (workerOptions) =>
-      Worker.create({
+      createCnamWorker({
         connection: env.nativeConnection,
+        namespace: 'default',
         taskQueue,
+        deps: { flowroute },
         workflowBundle: bundle,
-        activities: await createActivities({ flowroute, twilio: null }),
         ...(workerOptions?.replayOnly && { maxCachedWorkflows: 0 }),
       }),
     start: async (input) => {

@@ -6,8 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../../src/activities';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type Activities, createActivities } from '../../../src/activities';
+import { type CnamWorker, createCnamWorker } from '../../../src/worker';
 import { createTwilioClient } from '../../../src/providers/twilio/client';
 import { startProvision } from '../../../src/app/start';
 import {
@@ -51,7 +52,7 @@ interface Harness {
   spare: string;
   taskQueue: string;
   activities: Awaited<ReturnType<typeof createActivities>>;
-  newWorker(options?: { replayOnly?: boolean; activities?: object }): Promise<Worker>;
+  newWorker(options?: { replayOnly?: boolean; activities?: Activities }): Promise<CnamWorker>;
   start(input?: Partial<TwilioProvisionInput>): Promise<string>;
 }
 
@@ -79,9 +80,11 @@ async function harness(options: { autoReview?: boolean; timeoutMs?: number } = {
     taskQueue,
     activities,
     newWorker: (o) =>
-      Worker.create({
+      createCnamWorker({
         connection: env.nativeConnection,
+        namespace: 'default',
         taskQueue,
+        deps: {},
         workflowBundle: bundle,
         activities: o?.activities ?? activities,
         ...(o?.replayOnly && { maxCachedWorkflows: 0 }),

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench -- fleet`: what a fleet costs at the providers, on the time-skipping test server
+ * against the emulators (real HTTP, real review delays skipped in time):
+ * - Flowroute, N numbers, one name, approval after 48 h: calls per number, records created;
+ * - Twilio, N numbers, one Business Profile and name, approval after 72 h with the status callback
+ *   (the signal the webhook sends) arriving at approval: calls per number, Trust Products created;
+ * - Flowroute, N numbers with N distinct names: record-list requests per number.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startFlowrouteSandbox } from '../dev/sandbox/flowroute';
+import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox } from '../dev/sandbox/twilio';
+import { applyFleet } from '../src/app/fleet';
+import { signalProvision } from '../src/app/control';
+import { normalizeUsLongCode } from '../src/core/phone';
+import type { FleetResult } from '../src/fleet/messages';
+import { planFleet } from '../src/fleet/plan';
+import { fleetRowsFrom } from '../src/fleet/rows';
+import type { provisionFleet } from '../src/fleet/workflow';
+import { FlowrouteClient } from '../src/providers/flowroute/client';
+import { createTwilioClient } from '../src/providers/twilio/client';
+import { trustProductStatusChanged } from '../src/providers/twilio/signals';
+import { createCnamWorker } from '../src/worker';
+import { createTimeSkippingEnv, workflowBundle } from '../test/helpers/temporal';
+
+const HOUR = 60 * 60 * 1000;
+
+export interface FleetBenchOptions {
+  numbers: number;
+  log: (line: string) => void;
+}
+
+/** `count` distinct valid US local numbers (E.164), none of them the emulators' defaults. */
+function numbers(count: number, exchange: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; out.length < count; i++) {
+    const check = normalizeUsLongCode(`+1206${exchange + Math.floor(i / 10000)}${String(i % 10000).padStart(4, '0')}`);
+    if (check.ok) out.push(check.e164);
+  }
+  return out;
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+async function waitFor(env: TestWorkflowEnvironment, fleetId: string): Promise<FleetResult> {
+  return env.client.workflow.getHandle<typeof provisionFleet>(fleetId).result();
+}
+
+async function flowrouteOneName(env: TestWorkflowEnvironment, n: number, log: FleetBenchOptions['log']) {
+  const list = numbers(n, 201);
+  const sandbox = await startFlowrouteSandbox({ numbers: list.map((e) => e.slice(1)), autoReview: false });
+  const client = new FlowrouteClient({
+    baseUrl: sandbox.url,
+    accessKey: 'sandbox-access-key',
+    secretKey: 'sandbox-secret-key',
+  });
+  const taskQueue = `bench-${randomUUID()}`;
+  const worker = await createCnamWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { flowroute: client },
+    workflowBundle: await workflowBundle(),
+  });
+  try {
+    const plan = planFleet(
+      fleetRowsFrom(list.map((number) => ({ provider: 'flowroute', number, displayName: 'Acme Plumbing' }))),
+    );
+    const started = Date.now();
+    const result = await worker.runUntil(async () => {
+      await applyFleet(env.client, taskQueue, plan);
+      await env.sleep(48 * HOUR);
+      for (const record of sandbox.snapshot().records) sandbox.approve(record.id);
+      return waitFor(env, plan.fleetId);
+    });
+    const snapshot = sandbox.snapshot();
+    log(
+      `flowroute, ${n} numbers, one name: ${result.summary} in ${Math.round((Date.now() - started) / 1000)} s; requests ${JSON.stringify(snapshot.requestCounts)}`,
+    );
+    return {
+      calls: sum(snapshot.requestCounts) / n,
+      records: snapshot.writeCounts['POST /v2/cnams'] ?? 0,
+      done: result.counts.done,
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+async function twilioOneName(env: TestWorkflowEnvironment, n: number, log: FleetBenchOptions['log']) {
+  const list = numbers(n, 301);
+  const sandbox = await startTwilioSandbox({
+    numbers: list.map((phoneNumber) => ({ phoneNumber })),
+    autoReview: false,
+    inReviewDelayMs: 0,
+    decisionDelayMs: 0,
+  });
+  const client = createTwilioClient({
+    accountSid: sandbox.accountSid,
+    authToken: sandbox.authToken,
+    baseUrl: sandbox.url,
+  });
+  const taskQueue = `bench-${randomUUID()}`;
+  const worker = await createCnamWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { twilio: client },
+    workflowBundle: await workflowBundle(),
+  });
+  try {
+    const plan = planFleet(
+      fleetRowsFrom(
+        list.map((number) => ({
+          provider: 'twilio',
+          number,
+          displayName: 'Acme Plumbing',
+          businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
+          notificationEmail: 'ops@example.com',
+        })),
+      ),
+    );
+    const started = Date.now();
+    const result = await worker.runUntil(async () => {
+      await applyFleet(env.client, taskQueue, plan);
+      await env.sleep(72 * HOUR);
+      // Approval, and Twilio's status callback: the webhook signals each group's workflow.
+      for (const tp of sandbox.state.trustProducts.values())
+        if (tp.status === 'pending-review' || tp.status === 'in-review') sandbox.approve(tp.sid);
+      for (const group of plan.groups)
+        await signalProvision(env.client, group.workflowId, trustProductStatusChanged, {}).catch(() => undefined);
+      return waitFor(env, plan.fleetId);
+    });
+    log(
+      `twilio, ${n} numbers, one profile and name: ${result.summary} in ${Math.round((Date.now() - started) / 1000)} s; ${sandbox.state.trustProducts.size} Trust Products`,
+    );
+    return {
+      calls: sum(sandbox.state.requestCounts) / n,
+      trustProducts: sandbox.state.trustProducts.size,
+      done: result.counts.done,
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+async function flowrouteDistinctNames(env: TestWorkflowEnvironment, n: number, log: FleetBenchOptions['log']) {
+  const list = numbers(n, 401);
+  const sandbox = await startFlowrouteSandbox({
+    numbers: list.map((e) => e.slice(1)),
+    autoReview: true,
+    approvalDelayMs: 0,
+  });
+  const client = new FlowrouteClient({
+    baseUrl: sandbox.url,
+    accessKey: 'sandbox-access-key',
+    secretKey: 'sandbox-secret-key',
+  });
+  const taskQueue = `bench-${randomUUID()}`;
+  const worker = await createCnamWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { flowroute: client },
+    workflowBundle: await workflowBundle(),
+  });
+  try {
+    // Names of letters only, distinct: "Shop A", …, "Shop Zz".
+    const name = (i: number) =>
+      `Shop ${String.fromCharCode(65 + (i % 26))}${i >= 26 ? String.fromCharCode(97 + (Math.floor(i / 26) % 26)) : ''}${i >= 676 ? String.fromCharCode(97 + (Math.floor(i / 676) % 26)) : ''}`;
+    const plan = planFleet(
+      fleetRowsFrom(
+        list.map((number, i) => ({ provider: 'flowroute', number, displayName: name(i), associationWait: '1h' })),
+      ),
+    );
+    const result = await worker.runUntil(async () => {
+      await applyFleet(env.client, taskQueue, plan, { maxConcurrentGroups: 50 });
+      return waitFor(env, plan.fleetId);
+    });
+    const lists = sandbox.snapshot().requestCounts['GET /v2/cnams'] ?? 0;
+    log(`flowroute, ${n} numbers, ${n} names: ${result.summary}; ${lists} record-list requests`);
+    return { listCalls: lists / n, done: result.counts.done };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+export async function runFleetBench(options: FleetBenchOptions) {
+  const env = await createTimeSkippingEnv();
+  try {
+    const oneName = await flowrouteOneName(env, options.numbers, options.log);
+    const twilio = await twilioOneName(env, options.numbers, options.log);
+    const distinct = await flowrouteDistinctNames(env, options.numbers, options.log);
+    const round = (x: number) => Math.round(x * 100) / 100;
+    return {
+      numbers: options.numbers,
+      flowrouteCallsPerNumber: round(oneName.calls),
+      recordsCreated: oneName.records,
+      twilioCallsPerNumber: round(twilio.calls),
+      trustProductsCreated: twilio.trustProducts,
+      flowrouteListCallsPerNumber: round(distinct.listCalls),
+      completed: oneName.done + twilio.done + distinct.done,
+    };
+  } finally {
+    await env.teardown();
+  }
+}
