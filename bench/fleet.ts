@@ -13,7 +13,7 @@ import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox } from '../dev/sandbox
 import { applyFleet } from '../src/app/fleet';
 import { signalProvision } from '../src/app/control';
 import { normalizeUsLongCode } from '../src/core/phone';
-import type { FleetResult } from '../src/fleet/messages';
+import { type FleetResult, getFleetStatus } from '../src/fleet/messages';
 import { planFleet } from '../src/fleet/plan';
 import { fleetRowsFrom } from '../src/fleet/rows';
 import type { provisionFleet } from '../src/fleet/workflow';
@@ -204,4 +204,85 @@ export async function runFleetBench(options: FleetBenchOptions) {
   } finally {
     await env.teardown();
   }
+}
+
+export interface RateBenchOptions {
+  /** Flowroute numbers assigned (one name: one record, then one assignment per number). */
+  numbers: number;
+  /** The emulator's request-rate limit; the worker's limit is set a little below it. */
+  requestsPerSecond: number;
+  log: (line: string) => void;
+}
+
+/**
+ * On a real dev server (the server enforces task-queue rate limits; the time-skipping server does
+ * not): a Flowroute emulator that answers 429 above `requestsPerSecond`, and a worker whose Flowroute
+ * queue is limited to 95% of it. Reports the rate achieved while assigning, as a share of the limit,
+ * the 429s the emulator sent, and how long until every row of the fleet had started.
+ */
+export async function runRateBench(options: RateBenchOptions) {
+  const { startStack } = await import('../test/helpers/stack');
+  const rate = options.requestsPerSecond;
+  const workerRate = rate * 0.95;
+  const list = numbers(options.numbers, 501);
+  const stack = await startStack(
+    {
+      rateLimit: { requestsPerSecond: rate },
+      flowrouteApprovalDelayMs: 0,
+      flowrouteNumbers: list.map((n) => n.slice(1)),
+    },
+    { queuePrefix: 'bench-rate', requestsPerSecond: { flowroute: workerRate } },
+  );
+  try {
+    const flowroute = stack.sandboxes.flowroute;
+    const plan = planFleet(
+      fleetRowsFrom(
+        list.map((number) => ({
+          provider: 'flowroute',
+          number,
+          displayName: 'Acme Plumbing',
+          approvalPollInitial: '1s',
+          associationWait: '1s',
+        })),
+      ),
+    );
+    const t0 = Date.now();
+    await applyFleet(stack.client, stack.taskQueue, plan);
+    const handle = stack.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId);
+    let allStartedAt: number | null = null;
+    const samples: [number, number][] = [];
+    for (;;) {
+      const status = await handle.query(getFleetStatus).catch(() => null);
+      if (allStartedAt === null && status && status.counts.pending === 0) allStartedAt = Date.now();
+      samples.push([Date.now(), sumAssigns(flowroute.snapshot().writeCounts)]);
+      const { status: state } = await handle.describe();
+      if (state.name !== 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const result = await handle.result();
+    // The assigning window: from the first assignment to the last.
+    const first = samples.find(([, c]) => c > 0);
+    const last = samples.find(([, c]) => c === samples[samples.length - 1]![1]);
+    const assigned = (last?.[1] ?? 0) - (first?.[1] ?? 0);
+    const seconds = first && last ? (last[0] - first[0]) / 1000 : 0;
+    const achieved = seconds > 0 ? assigned / seconds : 0;
+    const http429 = flowroute.snapshot().http429;
+    options.log(
+      `rate: ${result.summary}; ${assigned} assignments in ${seconds.toFixed(1)} s = ${achieved.toFixed(2)}/s against a limit of ${rate}/s (worker ${workerRate}/s); ${http429} × 429`,
+    );
+    return {
+      rateLimitUtilisation: Math.round((achieved / rate) * 100) / 100,
+      http429,
+      fleetStartSeconds: allStartedAt === null ? null : Math.round((allStartedAt - t0) / 100) / 10,
+      rateNumbers: options.numbers,
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+function sumAssigns(counts: Record<string, number>): number {
+  return Object.entries(counts)
+    .filter(([k]) => k.startsWith('PATCH /v2/numbers'))
+    .reduce((a, [, v]) => a + v, 0);
 }

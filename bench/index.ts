@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runChaos } from './chaos';
-import { runFleetBench } from './fleet';
+import { runFleetBench, runRateBench } from './fleet';
 import { runStartup } from './startup';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
@@ -18,10 +18,25 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
   },
   /** What a fleet costs at the providers: calls per number, records and Trust Products created (time skipping). */
   async fleet(args) {
-    const { values } = parseArgs({ args, options: { numbers: { type: 'string', default: '1000' } } });
+    const { values } = parseArgs({
+      args,
+      options: {
+        numbers: { type: 'string', default: '1000' },
+        'rate-numbers': { type: 'string', default: '200' },
+        'requests-per-second': { type: 'string', default: '20' },
+      },
+    });
     const numbers = Number(values.numbers);
+    const rateNumbers = Number(values['rate-numbers']);
+    const requestsPerSecond = Number(values['requests-per-second']);
     if (!Number.isInteger(numbers) || numbers < 1) throw new Error('--numbers must be a whole number, at least 1');
-    return runFleetBench({ numbers, log: (line) => console.log(`[fleet] ${line}`) });
+    if (!Number.isInteger(rateNumbers) || rateNumbers < 10)
+      throw new Error('--rate-numbers must be a whole number, at least 10');
+    if (!(requestsPerSecond > 0)) throw new Error('--requests-per-second must be above 0');
+    const log = (line: string) => console.log(`[fleet] ${line}`);
+    const costs = await runFleetBench({ numbers, log });
+    const rate = await runRateBench({ numbers: rateNumbers, requestsPerSecond, log });
+    return { ...costs, ...rate };
   },
   /** Provisionings under network faults, worker kills and a server restart; counts duplicates. */
   async chaos(args) {

@@ -18,6 +18,8 @@ export interface SandboxesOptions {
   autoReview?: boolean;
   /** Each sandbox's own request-rate limit (429 beyond it); defaults to none. */
   rateLimit?: RateLimit | null;
+  /** Numbers on the Flowroute account (11 digits) instead of the default ones. */
+  flowrouteNumbers?: string[];
 }
 
 export interface RunningSandboxes {
@@ -40,6 +42,7 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Ru
     ...(options.flowrouteApprovalDelayMs !== undefined && { approvalDelayMs: options.flowrouteApprovalDelayMs }),
     ...(options.autoReview !== undefined && { autoReview: options.autoReview }),
     ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
+    ...(options.flowrouteNumbers && { numbers: options.flowrouteNumbers }),
   });
   const twilio = await startTwilioSandbox({
     host,

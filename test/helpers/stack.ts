@@ -21,7 +21,7 @@ export interface Stack {
 
 export async function startStack(
   sandboxOptions: SandboxesOptions,
-  options: { ui?: boolean; queuePrefix?: string } = {},
+  options: { ui?: boolean; queuePrefix?: string; requestsPerSecond?: Record<string, number> } = {},
 ): Promise<Stack> {
   installQuietRuntime();
   const [port, uiPort, bundle] = await Promise.all([
@@ -44,6 +44,7 @@ export async function startStack(
     taskQueue,
     deps: await buildActivityDeps(sandboxes.workerEnv),
     workflowBundle: bundle,
+    ...(options.requestsPerSecond && { requestsPerSecond: options.requestsPerSecond }),
   });
   const running = worker.run();
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });

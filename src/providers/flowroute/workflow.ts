@@ -19,8 +19,8 @@ import type {
 } from './contract';
 import { FLOWROUTE_OPTIONS } from './options';
 
-/** Assignments in flight at once in a group: quicker than one by one, gentle on Flowroute's rate limit. */
-const ASSIGN_CONCURRENCY = 10;
+/** Assignments in flight at once in a group; the server's rate limit on the Flowroute queue sets the pace. */
+const ASSIGN_CONCURRENCY = 50;
 
 const acts = proxyCnamActivities<FlowrouteActivities>('flowroute');
 
@@ -130,25 +130,28 @@ async function provisionGroup(input: FlowrouteProvisionInput, progress: Progress
 
   progress.enter('assigning');
   const assigned: string[] = [];
-  for (let i = 0; i < numbers.length; i += ASSIGN_CONCURRENCY) {
-    const batch = numbers.slice(i, i + ASSIGN_CONCURRENCY);
-    await Promise.all(
-      batch.map(async (e164) => {
-        try {
-          await acts.assignFlowrouteCnam({ numberId: e164.slice(1), cnamId: recordId });
-          assigned.push(e164);
-        } catch (err) {
-          // A permanent refusal (e.g. not on this account) fails this number only; anything else fails the group.
-          if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable))
-            throw err;
-          failures.set(e164, err.cause.message);
-        }
-      }),
-    );
-    progress.details(
-      `Assigned record ${recordId} to ${assigned.length} of ${numbers.length} numbers (${failures.size} failed)`,
-    );
-  }
+  // A sliding window, not batches: the provider queue's rate limit, not the slowest call of a batch, sets the pace.
+  let next = 0;
+  const assignNext = async (): Promise<void> => {
+    while (next < numbers.length) {
+      const e164 = numbers[next++]!;
+      try {
+        await acts.assignFlowrouteCnam({ numberId: e164.slice(1), cnamId: recordId });
+        assigned.push(e164);
+      } catch (err) {
+        // A permanent refusal (e.g. not on this account) fails this number only; anything else fails the group.
+        if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable))
+          throw err;
+        failures.set(e164, err.cause.message);
+      }
+      if ((assigned.length + failures.size) % ASSIGN_CONCURRENCY === 0 || next === numbers.length) {
+        progress.details(
+          `Assigned record ${recordId} to ${assigned.length} of ${numbers.length} numbers (${failures.size} failed)`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ASSIGN_CONCURRENCY, numbers.length) }, assignNext));
   if (assigned.length === 0) throw groupFailure(recordId, failures);
   const assignedAt = new Date().toISOString();
 
