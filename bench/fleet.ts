@@ -46,7 +46,7 @@ async function waitFor(env: TestWorkflowEnvironment, fleetId: string): Promise<F
   return env.client.workflow.getHandle<typeof provisionFleet>(fleetId).result();
 }
 
-async function flowrouteOneName(env: TestWorkflowEnvironment, n: number, log: FleetBenchOptions['log']) {
+export async function flowrouteOneName(env: TestWorkflowEnvironment, n: number, log: FleetBenchOptions['log']) {
   const list = numbers(n, 201);
   const sandbox = await startFlowrouteSandbox({ numbers: list.map((e) => e.slice(1)), autoReview: false });
   const client = new FlowrouteClient({
@@ -178,8 +178,10 @@ async function flowrouteDistinctNames(env: TestWorkflowEnvironment, n: number, l
       return waitFor(env, plan.fleetId);
     });
     const lists = sandbox.snapshot().requestCounts['GET /v2/cnams'] ?? 0;
-    log(`flowroute, ${n} numbers, ${n} names: ${result.summary}; ${lists} record-list requests`);
-    return { listCalls: lists / n, done: result.counts.done };
+    log(
+      `flowroute, ${result.total} numbers, as many names: ${result.summary}; ${lists} record-list requests; ${plan.refused.length} generated names refused by the rules`,
+    );
+    return { listCalls: lists / result.total, done: result.counts.done };
   } finally {
     await sandbox.close();
   }

@@ -3,7 +3,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps, ApiEnv } from './context';
 import { ApiError, notFound, onError } from './errors';
 import { bearerAuth } from './auth';
-import { bodyLimit } from './body-limit';
+import { bodyLimit, MAX_FLEET_BODY_BYTES } from './body-limit';
+import { FLEETS_PATH, registerFleetRoutes } from './fleets';
 import { registerHealthRoutes } from './health';
 import { registerProvisionRoutes } from './provisions';
 import { requestLog } from './request-log';
@@ -26,13 +27,14 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.onError(onError);
   app.notFound(notFound(() => app.routes));
   app.use(requestLog(deps.logger));
-  app.use(bodyLimit());
+  app.use(bodyLimit({ [FLEETS_PATH]: MAX_FLEET_BODY_BYTES }));
   app.use('/v1/*', bearerAuth(deps.token));
   app.use('*', (_c, next) => deps.client.withDeadline(Date.now() + REQUEST_DEADLINE_MS, next));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   registerHealthRoutes(app, deps);
   registerProvisionRoutes(app, deps);
+  registerFleetRoutes(app, deps);
   for (const provider of PROVIDERS as readonly AnyProviderModule[]) provider.registerHttp?.(app, deps);
   app.doc('/openapi.json', {
     openapi: '3.0.3',

@@ -12,16 +12,23 @@ import { ApiError } from './errors';
 /** Every body the API reads is small JSON or a form; anything longer is refused (413). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** 413 when the body is longer than `maxBytes`, whether it declares a Content-Length or is chunked. */
-export function bodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler<ApiEnv> {
-  const tooLarge = () => new ApiError(413, 'payload-too-large', `Bodies are limited to ${maxBytes} bytes`);
+/** A fleet's rows (up to 10,000 of a few hundred bytes each) are the one large body. */
+export const MAX_FLEET_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * 413 when the body is longer than its path's limit in `byPath` (exact paths), else `maxBytes`,
+ * whether it declares a Content-Length or is chunked.
+ */
+export function bodyLimit(byPath: Record<string, number> = {}, maxBytes = MAX_BODY_BYTES): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const raw = c.req.raw;
     if (!raw.body) return next();
+    const limit = Object.hasOwn(byPath, c.req.path) ? byPath[c.req.path]! : maxBytes;
+    const tooLarge = () => new ApiError(413, 'payload-too-large', `Bodies are limited to ${limit} bytes`);
     const declared = raw.headers.get('Content-Length');
     if (declared !== null && !raw.headers.has('Transfer-Encoding')) {
       // Node's parser reads exactly the declared length, so the header can be trusted.
-      if (Number(declared) > maxBytes) throw tooLarge();
+      if (Number(declared) > limit) throw tooLarge();
       return next();
     }
     const chunks: Uint8Array[] = [];
@@ -29,7 +36,7 @@ export function bodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler<ApiEnv> 
     const reader = raw.body.getReader();
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
       size += read.value.byteLength;
-      if (size > maxBytes) {
+      if (size > limit) {
         await reader.cancel();
         throw tooLarge();
       }

@@ -4,7 +4,9 @@ import { EXECUTION_STATES, PROVISION_ID_PATTERN, PROVISION_STEPS, ProvisionIdSch
 import { APPROVAL_STATES } from '../core/workflow/messages';
 import { PROVIDER_IDS } from '../providers';
 
-const state = z.enum([...EXECUTION_STATES, 'unknown']);
+/** A workflow's execution state as the API reports it. */
+export const ExecutionStateSchema = z.enum([...EXECUTION_STATES, 'unknown']);
+const state = ExecutionStateSchema;
 const provider = z.enum(PROVIDER_IDS);
 const time = z.iso.datetime();
 

@@ -22,7 +22,7 @@ export interface StartedFleet {
   fleetId: string;
   /** True when this fleet was already running: that run is reported, none is started. */
   alreadyRunning: boolean;
-  /** Numbers a finished run of this fleet already provisioned: left out of this run. */
+  /** Numbers earlier runs of this fleet settled (done or failed): left out of this run. */
   alreadyDone: number;
   /** False when nothing was left to do: every number was done by an earlier run. */
   started: boolean;

@@ -14,6 +14,22 @@ import {
   type ProvisionFilter,
 } from '../app/schemas';
 import { listProvisions, type ProvisionSummary } from '../app/list';
+import { applyFleet, describeFleet, type FleetReport, fleetNumbers } from '../app/fleet';
+import {
+  type FleetApplied,
+  type FleetApplyOptions,
+  type FleetDryRun,
+  FleetIdSchema,
+  FleetNumbersQuerySchema,
+  type FleetNumbersQuery,
+  type FleetRowInput,
+  nextCursor,
+  pageOf,
+  parseFleetApply,
+  planFleetRequest,
+  summarisePlan,
+} from '../app/fleet-schemas';
+import type { FleetNumber } from '../fleet/messages';
 import type { ProvisionStart } from '../app/schemas';
 import { startProvision, type StartedProvision } from '../app/start';
 
@@ -37,12 +53,32 @@ export interface CnamClient {
   checkNow(workflowId: string): Promise<void>;
   /** Waits for the end: the typed result, or throws the failure (WorkflowFailedError; see failureMessage). */
   result(workflowId: string): Promise<ProvisionResult>;
+  /**
+   * Plans a fleet (one name on many numbers) and, unless `dryRun`, starts it: `alreadyRunning` when it
+   * runs, `started: false` when earlier runs settled (did or failed) every number. InvalidRequestError
+   * naming `rows.<line>.<field>` for a malformed request, or with every refusal when no row is left to start.
+   */
+  applyFleet(rows: FleetRowInput[], options?: FleetApplyOptions): Promise<FleetDryRun | FleetApplied>;
+  /** The fleet's state, counts and summary, or its failure. Throws WorkflowNotFoundError. */
+  fleetStatus(fleetId: string): Promise<FleetReport>;
+  /** A page of the fleet's numbers; pass `nextCursor` back as `cursor` until it is null. Throws WorkflowNotFoundError. */
+  fleetNumbers(fleetId: string, page?: FleetNumbersQuery): Promise<FleetNumbersPage>;
+}
+
+export interface FleetNumbersPage {
+  fleetId: string;
+  numbers: FleetNumber[];
+  /** Numbers matching the filter. */
+  total: number;
+  nextCursor: string | null;
 }
 
 export function createCnamClient(options: CnamClientOptions): CnamClient {
   const { client, taskQueue } = options;
   const idSchema = z.object({ workflowId: ProvisionIdSchema });
   const id = (workflowId: string) => parseOrThrow(idSchema, { workflowId }).workflowId;
+  const fleetIdSchema = z.object({ fleetId: FleetIdSchema });
+  const fleetId = (value: string) => parseOrThrow(fleetIdSchema, { fleetId: value }).fleetId;
   return {
     // async throughout, so a validation error is a rejection like every other failure.
     start: async (input) =>
@@ -56,11 +92,36 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
       await checkNowProvision(client, id(workflowId));
     },
     result: async (workflowId) => provisionResult(client, id(workflowId)),
+    applyFleet: async (rows, fleetOptions = {}) => {
+      const request = parseFleetApply({ ...fleetOptions, rows });
+      const plan = planFleetRequest(request, { statusCallbackUrl: options.statusCallbackUrl });
+      if (request.dryRun) return { fleetId: plan.fleetId, dryRun: true, plan: summarisePlan(plan) };
+      const started = await applyFleet(client, taskQueue, plan, {
+        ...(request.maxConcurrentGroups && { maxConcurrentGroups: request.maxConcurrentGroups }),
+      });
+      return { dryRun: false, ...started, plan: summarisePlan(plan) };
+    },
+    fleetStatus: async (value) => describeFleet(client, fleetId(value)),
+    fleetNumbers: async (value, query = {}) => {
+      const page = pageOf(parseOrThrow(FleetNumbersQuerySchema, query));
+      const found = await fleetNumbers(client, fleetId(value), page);
+      return { fleetId: value, ...found, nextCursor: nextCursor(page.offset, found.numbers.length, found.total) };
+    },
   };
 }
 
 export { InvalidRequestError, ProvisionNotRunningError, failureMessage } from '../app/errors';
 export type { ProvisionReport, ProvisionResult } from '../app/describe';
 export type { ProvisionSummary } from '../app/list';
+export type { FleetReport, StartedFleet } from '../app/fleet';
+export type {
+  FleetApplied,
+  FleetApplyOptions,
+  FleetDryRun,
+  FleetNumbersQuery,
+  FleetPlanSummary,
+  FleetRowInput,
+} from '../app/fleet-schemas';
+export type { FleetNumber } from '../fleet/messages';
 export type { ProvisionFilter, ProvisionStart } from '../app/schemas';
 export type { StartedProvision } from '../app/start';

@@ -8,7 +8,7 @@ import { InvalidRequestError } from '../app/errors';
 import type { ProvisionStart } from '../app/schemas';
 import { prepareProvision } from '../app/start';
 import { provisionWorkflowId } from '../config/constants';
-import type { OptionTable } from '../core/options';
+import { type OptionTable, optionProblems } from '../core/options';
 import type { AnyProviderModule, FleetRow } from '../core/provider';
 import { describeProblems } from '../core/request-problem';
 import { providerById, PROVIDER_IDS } from '../providers';
@@ -70,6 +70,16 @@ export function planFleet(rows: LocatedRow[], options: { fleetId?: string | unde
     } catch (err) {
       if (!(err instanceof InvalidRequestError)) throw err;
       refused.push({ line, number: row.number, reason: describeProblems(err.problems) });
+      continue;
+    }
+    // Tuning options out of bounds would fail the whole group at its first step: refuse the row instead.
+    const tuningProblems = optionProblems(provider.options, prepared.input as Record<string, unknown>);
+    if (tuningProblems.length > 0) {
+      refused.push({
+        line,
+        number: row.number,
+        reason: tuningProblems.map((p) => `${p.field} (duration): ${p.message}`).join('; '),
+      });
       continue;
     }
     const e164 = prepared.e164s[0]!;

@@ -134,3 +134,87 @@ describe('createCnamClient', () => {
     await assert.rejects(cnam.list({ state: 'sleeping' as never }), InvalidRequestError);
   });
 });
+
+describe('createCnamClient: fleets', () => {
+  // Numbers of the sandbox account no other test here provisions; line 4 is refused (toll-free).
+  const rows = [
+    { provider: 'flowroute', number: '+12065550101', displayName: 'Cedar Clinic', ...FAST },
+    { provider: 'flowroute', number: '206 555 0102', displayName: 'Cedar Clinic', ...FAST },
+    { provider: 'flowroute', number: 13125550100, displayName: 'Summit Dental', ...FAST },
+    { provider: 'flowroute', number: '+18005550100', displayName: 'Toll Free' },
+  ];
+
+  test('applyFleet plans (dry run), starts, and starts nothing again; fleetStatus and fleetNumbers read it', {
+    timeout: 60_000,
+  }, async () => {
+    const dry = await cnam.applyFleet(rows, { dryRun: true });
+    assert.ok(dry.dryRun);
+    assert.deepEqual(
+      dry.plan.groups.map((g) => [g.workflowId, g.numbers.map((n) => n.line)]),
+      [
+        ['cnam-flowroute-12065550101', [1, 2]],
+        ['cnam-flowroute-13125550100', [3]],
+      ],
+    );
+    assert.deepEqual(
+      dry.plan.refused.map((r) => r.line),
+      [4],
+    );
+    await assert.rejects(cnam.fleetStatus(dry.fleetId), WorkflowNotFoundError);
+
+    const applied = await cnam.applyFleet(rows, { maxConcurrentGroups: 1 });
+    assert.ok(!applied.dryRun);
+    assert.deepEqual([applied.fleetId, applied.started, applied.alreadyRunning], [dry.fleetId, true, false]);
+    const report = await eventually(
+      async () => {
+        const r = await cnam.fleetStatus(applied.fleetId);
+        return r.state === 'running' ? undefined : r;
+      },
+      'the fleet to end',
+      45_000,
+    );
+    assert.deepEqual([report.state, report.status?.summary], ['completed', '3 of 3 done']);
+    assert.equal((report.status as { numbers?: unknown } | null)?.numbers, undefined);
+
+    const first = await cnam.fleetNumbers(applied.fleetId, { limit: 2 });
+    assert.deepEqual([first.total, first.numbers.length], [3, 2]);
+    assert.ok(first.nextCursor);
+    const second = await cnam.fleetNumbers(applied.fleetId, { limit: 2, cursor: first.nextCursor });
+    assert.deepEqual(
+      [...first.numbers, ...second.numbers].map((n) => `${n.line} ${n.number} ${n.state}`),
+      ['1 +12065550101 done', '2 +12065550102 done', '3 +13125550100 done'],
+    );
+    assert.equal(second.nextCursor, null);
+
+    const again = await cnam.applyFleet(rows);
+    assert.ok(!again.dryRun);
+    assert.deepEqual([again.started, again.alreadyRunning, again.alreadyDone], [false, false, 3]);
+  });
+
+  test('the same validation as the API: InvalidRequestError by row line, WorkflowNotFoundError for an unknown fleet', async () => {
+    const rejection = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+    const refused = await rejection(cnam.applyFleet([rows[3]!]));
+    assert.ok(refused instanceof InvalidRequestError, String(refused));
+    assert.deepEqual(
+      refused.problems.map((p) => `${p.field}:${p.rule}`),
+      ['rows.1.number:not-toll-free'],
+    );
+    const malformed = await rejection(
+      cnam.applyFleet([rows[0]!, { provider: 'flowroute', number: '+12065550100' } as never], { fleetId: 'Fleet' }),
+    );
+    assert.ok(malformed instanceof InvalidRequestError);
+    assert.deepEqual(malformed.problems.map((p) => `${p.field}:${p.rule}`).sort(), [
+      'fleetId:invalid_format',
+      'rows.2.displayName:invalid_union',
+    ]);
+    await assert.rejects(cnam.fleetNumbers('cnam-fleet-none', { cursor: 'nope' }), InvalidRequestError);
+    await assert.rejects(cnam.fleetNumbers('cnam-fleet-none', { limit: 0 }), InvalidRequestError);
+    await assert.rejects(cnam.fleetStatus('cnam-flowroute-12065550101'), InvalidRequestError);
+    await assert.rejects(cnam.fleetStatus('cnam-fleet-none'), WorkflowNotFoundError);
+    await assert.rejects(cnam.fleetNumbers('cnam-fleet-none'), WorkflowNotFoundError);
+  });
+});

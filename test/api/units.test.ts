@@ -10,6 +10,14 @@ import { loadApiEnv } from '../../src/api/config';
 import { ConfigError } from '../../src/config/env';
 import { provisionQuery } from '../../src/app/list';
 import { InvalidRequestError, ProvisionNotRunningError } from '../../src/app/errors';
+import {
+  decodeCursor,
+  encodeCursor,
+  nextCursor,
+  parseFleetApply,
+  planFleetRequest,
+  refusalProblems,
+} from '../../src/app/fleet-schemas';
 
 describe('readCallback', () => {
   const sid = `BU${'ab'.repeat(16)}`;
@@ -174,5 +182,68 @@ describe('provisionQuery', () => {
         ' AND CnamStep = "awaiting-approval" AND ExecutionStatus = "Canceled"',
     );
     assert.throws(() => provisionQuery({ number: '" OR 1=1' }), InvalidRequestError);
+  });
+});
+
+describe('fleet requests', () => {
+  test("refusal reasons become problems on rows.<line>.<field>, messages containing '; ' kept whole", () => {
+    const problems = refusalProblems([
+      {
+        line: 3,
+        number: '+18005550100',
+        reason:
+          'number (not-toll-free): Toll-free numbers cannot carry a CNAM; use a US local long code.; ' +
+          'displayName (not-misleading): Names must not be misleading (fake officials); "X Police" contains "police".',
+      },
+      { line: 7, number: '206.555.0100', reason: 'duplicate: +12065550100 is already on line 1' },
+      { line: 9, number: '1', reason: 'Something else went wrong' },
+    ]);
+    assert.deepEqual(problems, [
+      {
+        field: 'rows.3.number',
+        rule: 'not-toll-free',
+        message: 'Toll-free numbers cannot carry a CNAM; use a US local long code.',
+      },
+      {
+        field: 'rows.3.displayName',
+        rule: 'not-misleading',
+        message: 'Names must not be misleading (fake officials); "X Police" contains "police".',
+      },
+      { field: 'rows.7', rule: 'duplicate', message: '+12065550100 is already on line 1' },
+      { field: 'rows.9', rule: 'refused', message: 'Something else went wrong' },
+    ]);
+  });
+
+  test('cursors: only what encodeCursor made decodes; nextCursor is null on the last page', () => {
+    for (const offset of [0, 1, 100, 999_999_999]) assert.equal(decodeCursor(encodeCursor(offset)), offset);
+    for (const bad of ['', 'MDE', 'LTE', 'MTAw=', 'not a cursor', encodeCursor(1e10)])
+      assert.equal(decodeCursor(bad), undefined, bad);
+    assert.equal(decodeCursor(nextCursor(0, 100, 250)!), 100);
+    assert.equal(nextCursor(200, 50, 250), null);
+    assert.equal(nextCursor(300, 0, 250), null);
+  });
+
+  test("the deployment's status callback goes into groups whose provider takes one", () => {
+    const request = parseFleetApply({
+      rows: [
+        { provider: 'flowroute', number: '+12065550100', displayName: 'Bob Law' },
+        {
+          provider: 'twilio',
+          number: '+12065550101',
+          displayName: 'Bob Law',
+          businessProfileSid: `BU${'ab'.repeat(16)}`,
+          notificationEmail: 'ops@example.com',
+        },
+      ],
+    });
+    const plan = planFleetRequest(request, { statusCallbackUrl: 'https://cnam.example.com/hook' });
+    assert.deepEqual(
+      plan.groups.map((g) => [g.provider, (g.input as { statusCallbackUrl?: string }).statusCallbackUrl]),
+      [
+        ['flowroute', undefined],
+        ['twilio', 'https://cnam.example.com/hook'],
+      ],
+    );
+    assert.equal(plan.fleetId, planFleetRequest(request).fleetId, 'the fleet id does not depend on it');
   });
 });

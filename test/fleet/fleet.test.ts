@@ -135,6 +135,24 @@ describe('a fleet', () => {
     assert.equal(planFleet(readFleetRows(fleetCsv(), 'csv')).fleetId, plan.fleetId, 'the same file, the same fleet id');
   });
 
+  test('a tuning option out of bounds refuses its row by line, before anything starts', () => {
+    const csv = [
+      'provider,number,displayName,associationWait',
+      `flowroute,+${FLOWROUTE_NUMBERS[0]},Acme Plumbing,1y`,
+      `flowroute,+${FLOWROUTE_NUMBERS[1]},Acme Plumbing,2h`,
+    ].join('\n');
+    const plan = planFleet(readFleetRows(csv, 'csv'));
+    assert.deepEqual(
+      plan.refused.map((r) => r.line),
+      [2],
+    );
+    assert.match(plan.refused[0]!.reason, /associationWait must be between 1s and 30d/);
+    assert.deepEqual(
+      plan.groups.map((g) => g.numbers.map((n) => n.line)),
+      [[3]],
+    );
+  });
+
   test('runs every group: one record per name, one Trust Product per profile and name; applying again starts nothing', async () => {
     const s = await stack();
     try {
