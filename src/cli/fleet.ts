@@ -20,7 +20,7 @@ function positiveInt(value: string): number {
   return n;
 }
 
-async function readPlan(file: string, fleetId: string | undefined): Promise<FleetPlan> {
+async function readPlan(file: string, fleetId: string | undefined, maxNumbersPerGroup?: number): Promise<FleetPlan> {
   const [{ readFleetRows, formatOf, FleetFileError }, { planFleet }] = await Promise.all([
     import('../fleet/rows'),
     import('../fleet/plan'),
@@ -32,7 +32,7 @@ async function readPlan(file: string, fleetId: string | undefined): Promise<Flee
     throw new CliError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, ExitCode.Usage);
   }
   try {
-    return planFleet(readFleetRows(text, formatOf(file)), { fleetId });
+    return planFleet(readFleetRows(text, formatOf(file)), { fleetId, maxNumbersPerGroup });
   } catch (err) {
     if (err instanceof FleetFileError) throw new CliError(`${file}: ${err.message}`, ExitCode.Usage);
     throw err;
@@ -142,6 +142,11 @@ function applyCommand(): Command {
       '--id <fleet-id>',
       'the fleet id (default: derived from the rows, so applying the same file again finds the same fleet)',
     )
+    .option(
+      '--max-per-group <numbers>',
+      "at most this many numbers per record or Trust Product (default: the provider's cap, 500 at Flowroute, 100 at Twilio)",
+      positiveInt,
+    )
     .option('--max-concurrent <groups>', 'group workflows running at once (default 20)', positiveInt)
     .option('--json', 'print JSON documents instead of text')
     .addHelpText(
@@ -164,9 +169,10 @@ Example:
         detach?: boolean;
         id?: string;
         maxConcurrent?: number;
+        maxPerGroup?: number;
         json?: boolean;
       }) => {
-        const plan = await readPlan(opts.file, opts.id);
+        const plan = await readPlan(opts.file, opts.id, opts.maxPerGroup);
         if (opts.json && opts.dryRun) return printJson({ plan });
         if (!opts.json) printPlan(plan);
         if (opts.dryRun) {

@@ -46,7 +46,10 @@ function tuning(options: OptionTable, row: FleetRow): Record<string, string | nu
   return values;
 }
 
-export function planFleet(rows: LocatedRow[], options: { fleetId?: string | undefined } = {}): FleetPlan {
+export function planFleet(
+  rows: LocatedRow[],
+  options: { fleetId?: string | undefined; maxNumbersPerGroup?: number | undefined } = {},
+): FleetPlan {
   const refused: RefusedRow[] = [];
   const seen = new Map<string, number>();
   const byKey = new Map<string, { provider: string; inputs: { line: number; input: { displayName: string } }[] }>();
@@ -98,9 +101,9 @@ export function planFleet(rows: LocatedRow[], options: { fleetId?: string | unde
   const groups: FleetGroup[] = [];
   for (const { provider: id, inputs } of byKey.values()) {
     const provider = providerById(id)!;
-    for (let i = 0; i < inputs.length; i += provider.fleet.maxNumbersPerGroup) {
-      groups.push(groupOf(provider, inputs.slice(i, i + provider.fleet.maxNumbersPerGroup)));
-    }
+    // The provider's cap, or a smaller one the caller asks for (smaller groups: more reviews, smaller failures).
+    const size = Math.min(provider.fleet.maxNumbersPerGroup, options.maxNumbersPerGroup ?? Number.POSITIVE_INFINITY);
+    for (let i = 0; i < inputs.length; i += size) groups.push(groupOf(provider, inputs.slice(i, i + size)));
   }
   return { fleetId: options.fleetId ?? fleetIdOf(groups), groups, refused, rows: rows.length };
 }

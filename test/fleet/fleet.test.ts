@@ -133,6 +133,12 @@ describe('a fleet', () => {
       FLOWROUTE_NUMBERS.slice(3).map((n) => `+${n}`),
     );
     assert.equal(planFleet(readFleetRows(fleetCsv(), 'csv')).fleetId, plan.fleetId, 'the same file, the same fleet id');
+    const small = planFleet(readFleetRows(fleetCsv(), 'csv'), { maxNumbersPerGroup: 2 });
+    assert.deepEqual(
+      small.groups.map((g) => g.numbers.map((n) => n.line)),
+      [[2, 3], [4], [5, 6], [7], [8, 9]],
+      'a smaller cap splits a name over several groups',
+    );
   });
 
   test('a tuning option out of bounds refuses its row by line, before anything starts', () => {

@@ -3,7 +3,7 @@
  * retry, because it first looks for what an earlier attempt of this provisioning created
  * (the workflow passes friendly names derived from its id) and reuses it.
  */
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import twilio from 'twilio';
 import { CNAM_POLICY_SID, TwilioNetworkError, TwilioRateLimitError, type Twilio } from './client';
 import { describeEvaluationFailures, describeTrustHubError } from './texts';
@@ -49,6 +49,39 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
       });
     },
 
+    /** The PN SIDs of many numbers in one paged read of the account's numbers (a fleet's group); missing ones are absent. */
+    async resolveTwilioPhoneNumbers({ e164s }: { e164s: string[] }): Promise<{ sids: Record<string, string> }> {
+      const wanted = new Set(e164s);
+      const all = await twilioCall(() => client().incomingPhoneNumbers.list({ pageSize: 1000 }));
+      return {
+        sids: Object.fromEntries(all.filter((n) => wanted.has(n.phoneNumber)).map((n) => [n.phoneNumber, n.sid])),
+      };
+    },
+
+    /** The numbers on the Business Profile now, as PN SID → assignment SID (paged, read only). */
+    async listBusinessProfileNumbers({
+      businessProfileSid,
+    }: {
+      businessProfileSid: string;
+    }): Promise<{ assignments: Record<string, string> }> {
+      const found = await twilioCall(() =>
+        th().customerProfiles(businessProfileSid).customerProfilesChannelEndpointAssignment.list({ pageSize: 1000 }),
+      );
+      return { assignments: Object.fromEntries(found.map((a) => [a.channelEndpointSid, a.sid])) };
+    },
+
+    /** The numbers on the Trust Product now, as PN SID → assignment SID (paged, read only). */
+    async listTrustProductNumbers({
+      trustProductSid,
+    }: {
+      trustProductSid: string;
+    }): Promise<{ assignments: Record<string, string> }> {
+      const found = await twilioCall(() =>
+        th().trustProducts(trustProductSid).trustProductsChannelEndpointAssignment.list({ pageSize: 1000 }),
+      );
+      return { assignments: Object.fromEntries(found.map((a) => [a.channelEndpointSid, a.sid])) };
+    },
+
     async getBusinessProfile({
       businessProfileSid,
     }: {
@@ -62,6 +95,8 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
     async assignNumberToBusinessProfile(input: {
       businessProfileSid: string;
       phoneNumberSid: string;
+      /** The workflow listed the profile's numbers just now and this one was not there (see skipsFind). */
+      knownAbsent?: boolean;
     }): Promise<{ assignmentSid: string; created: boolean }> {
       const assignments = () =>
         th().customerProfiles(input.businessProfileSid).customerProfilesChannelEndpointAssignment;
@@ -71,6 +106,7 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
             (a) => a.channelEndpointSid === input.phoneNumberSid,
           ),
         () => assignments().create({ channelEndpointSid: input.phoneNumberSid, channelEndpointType: 'phone-number' }),
+        { skipFirstFind: skipsFind(input.knownAbsent) },
       );
       log.info(created ? 'Number assigned to Business Profile' : 'Number already on Business Profile', {
         assignmentSid: item.sid,
@@ -155,6 +191,8 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
     async assignNumberToTrustProduct(input: {
       trustProductSid: string;
       phoneNumberSid: string;
+      /** The workflow listed the product's numbers just now and this one was not there (see skipsFind). */
+      knownAbsent?: boolean;
     }): Promise<{ assignmentSid: string; created: boolean }> {
       const assignments = () => th().trustProducts(input.trustProductSid).trustProductsChannelEndpointAssignment;
       const { item, created } = await findOrCreate(
@@ -163,6 +201,7 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
             (a) => a.channelEndpointSid === input.phoneNumberSid,
           ),
         () => assignments().create({ channelEndpointSid: input.phoneNumberSid, channelEndpointType: 'phone-number' }),
+        { skipFirstFind: skipsFind(input.knownAbsent) },
       );
       log.info(created ? 'Number assigned to Trust Product' : 'Number already on Trust Product', {
         assignmentSid: item.sid,
@@ -335,11 +374,20 @@ async function gone<T>(call: () => Promise<T>): Promise<T | null> {
 }
 
 /** Reuses what `find` returns; else creates. A 409 means an earlier attempt created it: find it again. */
+/**
+ * A number the workflow has just seen missing from a listing need not be looked for again on the
+ * first attempt: nothing else creates it. A retry looks, since its own earlier attempt may have.
+ */
+function skipsFind(knownAbsent: boolean | undefined): boolean {
+  return knownAbsent === true && Context.current().info.attempt === 1;
+}
+
 async function findOrCreate<T>(
   find: () => Promise<T | undefined>,
   create: () => Promise<T>,
+  options: { skipFirstFind?: boolean } = {},
 ): Promise<{ item: T; created: boolean }> {
-  const existing = await twilioCall(find);
+  const existing = options.skipFirstFind ? undefined : await twilioCall(find);
   if (existing) return { item: existing, created: false };
   try {
     return { item: await create(), created: true };

@@ -4,8 +4,12 @@
  */
 import type { OptionTable } from '../../core/options';
 
-/** Numbers on one CNAM Trust Product (one review for the set); each is a few calls in one workflow's history. */
-export const MAX_NUMBERS_PER_TRUST_PRODUCT = 50;
+/**
+ * Numbers on one CNAM Trust Product (one review for the set). Twilio documents no limit; each number
+ * is a few activities in one workflow's history, so 100 keeps it far below Temporal's limits. A fleet
+ * can ask for smaller groups (`--max-per-group`).
+ */
+export const MAX_NUMBERS_PER_TRUST_PRODUCT = 100;
 
 export const TWILIO_OPTIONS = {
   reviewTimeout: {

@@ -43,21 +43,18 @@ export async function provisionTwilioCnam(input: TwilioProvisionInput): Promise<
 
 async function provision(input: TwilioProvisionInput, progress: Progress): Promise<TwilioProvisionResult> {
   requireOptionsInBounds(TWILIO_OPTIONS, input);
-  const requests = await Promise.all(
-    [input.phoneNumber, ...(input.additionalPhoneNumbers ?? [])].map((number) =>
-      acts.validateProvisionRequest({ provider: 'twilio', number, displayName: input.displayName }),
-    ),
-  );
-  const displayName = requests[0]!.displayName;
-  progress.validated(requests[0]!.e164, displayName);
+  const given = [input.phoneNumber, ...(input.additionalPhoneNumbers ?? [])];
+  // Several numbers (a fleet's group): validated in one activity and looked up with one listing each,
+  // not one call per number. Single-number runs, and runs recorded before this, take the old path.
+  const batched = given.length > 1 && patched('batch-number-lookups');
+  const { e164s, displayName } = batched
+    ? await validateGroup(given, input.displayName)
+    : await validateEach(given, input.displayName);
+  progress.validated(e164s[0]!, displayName);
 
   progress.enter('preparing-trust-product');
-  const numbers = await putNumbersOnBusinessProfile(
-    input.businessProfileSid,
-    requests.map((r) => r.e164),
-    progress,
-  );
-  const product = await prepareTrustProduct(input, displayName, numbers, progress);
+  const numbers = await putNumbersOnBusinessProfile(input.businessProfileSid, e164s, progress, batched);
+  const product = await prepareTrustProduct(input, displayName, numbers, progress, batched);
   // Histories recorded before the sweep existed replay without it.
   const sweep = patched('remove-duplicate-creates');
   if (sweep) await removeDuplicateCreates(product);
@@ -105,6 +102,29 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
   };
 }
 
+async function validateEach(numbers: string[], displayName: string): Promise<{ e164s: string[]; displayName: string }> {
+  const requests = await Promise.all(
+    numbers.map((number) => acts.validateProvisionRequest({ provider: 'twilio', number, displayName })),
+  );
+  return { e164s: requests.map((r) => r.e164), displayName: requests[0]!.displayName };
+}
+
+/** All numbers share one Trust Product: one invalid number fails the run, as when each is validated alone. */
+async function validateGroup(
+  numbers: string[],
+  displayName: string,
+): Promise<{ e164s: string[]; displayName: string }> {
+  const group = await acts.validateProvisionGroup({ provider: 'twilio', numbers, displayName });
+  if (group.refused.length > 0) {
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidInput,
+      message: `Invalid provisioning request: ${group.refused.map((r) => `${r.number}: ${r.reason}`).join('; ')}`,
+      nonRetryable: true,
+    });
+  }
+  return { e164s: group.valid, displayName: group.displayName };
+}
+
 interface NumberOnProfile {
   phoneNumber: string;
   phoneNumberSid: string;
@@ -116,10 +136,21 @@ async function putNumbersOnBusinessProfile(
   businessProfileSid: string,
   e164s: string[],
   progress: Progress,
+  batched: boolean,
 ): Promise<NumberOnProfile[]> {
   const sids: string[] = [];
+  // Many numbers (a fleet's group): one read of the account's numbers instead of one per number.
+  const known = batched ? (await acts.resolveTwilioPhoneNumbers({ e164s })).sids : null;
   for (const e164 of e164s) {
-    const { phoneNumberSid } = await acts.resolveTwilioPhoneNumber({ e164 });
+    const phoneNumberSid = known ? known[e164] : (await acts.resolveTwilioPhoneNumber({ e164 })).phoneNumberSid;
+    if (!phoneNumberSid) {
+      throw ApplicationFailure.create({
+        type: FailureType.ProviderRefused,
+        message: `Number ${e164} is not on this Twilio account`,
+        nonRetryable: true,
+        details: [{ provider: 'twilio', e164 }],
+      });
+    }
     sids.push(phoneNumberSid);
     progress.resource(`phoneNumberSid:${e164}`, phoneNumberSid);
   }
@@ -131,9 +162,18 @@ async function putNumbersOnBusinessProfile(
       nonRetryable: true,
     });
   }
+  const onProfile = batched ? (await acts.listBusinessProfileNumbers({ businessProfileSid })).assignments : null;
   const numbers: NumberOnProfile[] = [];
   for (const [i, phoneNumberSid] of sids.entries()) {
-    const { assignmentSid } = await acts.assignNumberToBusinessProfile({ businessProfileSid, phoneNumberSid });
+    const assignmentSid =
+      onProfile?.[phoneNumberSid] ??
+      (
+        await acts.assignNumberToBusinessProfile({
+          businessProfileSid,
+          phoneNumberSid,
+          ...(onProfile && { knownAbsent: true }),
+        })
+      ).assignmentSid;
     numbers.push({ phoneNumber: e164s[i]!, phoneNumberSid, businessProfileAssignmentSid: assignmentSid });
   }
   return numbers;
@@ -145,6 +185,7 @@ async function prepareTrustProduct(
   displayName: string,
   numbers: NumberOnProfile[],
   progress: Progress,
+  batched: boolean,
 ) {
   const names = resourceNames(workflowInfo().workflowId);
   const product = await acts.findOrCreateCnamTrustProduct({
@@ -165,11 +206,17 @@ async function prepareTrustProduct(
   progress.resource('endUserSid', endUserSid);
   const endUserEntitySid = await attach(endUserSid);
   const numberAssignmentSids: string[] = [];
+  const onProduct = batched ? (await acts.listTrustProductNumbers({ trustProductSid })).assignments : null;
   for (const n of numbers) {
-    const { assignmentSid } = await acts.assignNumberToTrustProduct({
-      trustProductSid,
-      phoneNumberSid: n.phoneNumberSid,
-    });
+    const assignmentSid =
+      onProduct?.[n.phoneNumberSid] ??
+      (
+        await acts.assignNumberToTrustProduct({
+          trustProductSid,
+          phoneNumberSid: n.phoneNumberSid,
+          ...(onProduct && { knownAbsent: true }),
+        })
+      ).assignmentSid;
     numberAssignmentSids.push(assignmentSid);
   }
   return { trustProductSid, editable, profileEntitySid, endUserSid, endUserEntitySid, numberAssignmentSids };

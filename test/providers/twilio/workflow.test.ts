@@ -351,6 +351,41 @@ describe('provisionTwilioCnam', () => {
     }
   });
 
+  test('two numbers, listed once instead of looked up one by one; lost responses on their assignments still end with one each', async () => {
+    const h = await harness({ autoReview: true });
+    const profileNumbersBefore = counts(h.sandbox).profileNumbers;
+    try {
+      // Applied but unanswered: the first number put on the Business Profile (the listing said it was absent, so
+      // the first attempt did not look; the retry finds it, by looking or through Twilio's 409) and the first
+      // assignment to the Trust Product.
+      h.sandbox.injectFault({ method: 'POST', path: '/v1/CustomerProfiles/', kind: 'lost-response', count: 1 });
+      h.sandbox.injectFault({ method: 'POST', path: '/v1/TrustProducts/', kind: 'lost-response', count: 1 });
+      const worker = await h.newWorker();
+      const res = await worker.runUntil(async () =>
+        result(await h.start({ additionalPhoneNumbers: [h.spare], propagationWait: '1h' })),
+      );
+      assert.deepEqual(counts(h.sandbox), {
+        trustProducts: 1,
+        endUsers: 1,
+        entityAssignments: 2,
+        trustProductNumbers: 2,
+        profileNumbers: profileNumbersBefore + 2,
+      });
+      assert.deepEqual(
+        res.numbers.map((n) => n.phoneNumber),
+        [h.e164, h.spare],
+      );
+      const requests = h.sandbox.state.requestCounts;
+      assert.equal(
+        requests['GET /2010-04-01/Accounts/:accountSid/IncomingPhoneNumbers.json'],
+        1,
+        'the numbers were read once, not once each',
+      );
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
   test('a new worker after every step (replaying history each time) still ends with one of each resource', async () => {
     const h = await harness({ autoReview: true });
     const profileNumbersBefore = counts(h.sandbox).profileNumbers;
