@@ -5,12 +5,13 @@
  * - Twilio, N numbers, one Business Profile and name, approval after 72 h with the status callback
  *   (the signal the webhook sends) arriving at approval: calls per number, Trust Products created;
  * - Flowroute, N numbers with N distinct names: record-list requests per number.
+ * Each fleet is applied as `cnam fleet apply` does: its plan first reads the providers (counted too).
  */
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startFlowrouteSandbox } from '../dev/sandbox/flowroute';
 import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox } from '../dev/sandbox/twilio';
-import { applyFleet } from '../src/app/fleet';
+import { applyFleet, surveyPlan } from '../src/app/fleet';
 import { signalProvision } from '../src/app/control';
 import { normalizeUsLongCode } from '../src/core/phone';
 import { type FleetResult, getFleetStatus } from '../src/fleet/messages';
@@ -68,7 +69,7 @@ export async function flowrouteOneName(env: TestWorkflowEnvironment, n: number, 
     );
     const started = Date.now();
     const result = await worker.runUntil(async () => {
-      await applyFleet(env.client, taskQueue, plan);
+      await applyFleet(env.client, taskQueue, await surveyPlan(env.client, taskQueue, plan));
       await env.sleep(48 * HOUR);
       for (const record of sandbox.snapshot().records) sandbox.approve(record.id);
       return waitFor(env, plan.fleetId);
@@ -122,7 +123,7 @@ async function twilioOneName(env: TestWorkflowEnvironment, n: number, log: Fleet
     );
     const started = Date.now();
     const result = await worker.runUntil(async () => {
-      await applyFleet(env.client, taskQueue, plan);
+      await applyFleet(env.client, taskQueue, await surveyPlan(env.client, taskQueue, plan));
       await env.sleep(72 * HOUR);
       // Approval, and Twilio's status callback: the webhook signals each group's workflow.
       for (const tp of sandbox.state.trustProducts.values())
@@ -174,7 +175,9 @@ async function flowrouteDistinctNames(env: TestWorkflowEnvironment, n: number, l
       ),
     );
     const result = await worker.runUntil(async () => {
-      await applyFleet(env.client, taskQueue, plan, { maxConcurrentGroups: 50 });
+      await applyFleet(env.client, taskQueue, await surveyPlan(env.client, taskQueue, plan), {
+        maxConcurrentGroups: 50,
+      });
       return waitFor(env, plan.fleetId);
     });
     const lists = sandbox.snapshot().requestCounts['GET /v2/cnams'] ?? 0;
@@ -249,7 +252,7 @@ export async function runRateBench(options: RateBenchOptions) {
       ),
     );
     const t0 = Date.now();
-    await applyFleet(stack.client, stack.taskQueue, plan);
+    await applyFleet(stack.client, stack.taskQueue, await surveyPlan(stack.client, stack.taskQueue, plan));
     const handle = stack.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId);
     let allStartedAt: number | null = null;
     const samples: [number, number][] = [];

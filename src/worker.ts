@@ -41,6 +41,7 @@ export function writeWorkflowEntry(): string {
   const modules = [
     ...PROVIDERS.map((p) => ({ name: p.workflowType, path: p.workflowModulePath })),
     { name: 'provisionFleet', path: require.resolve('./fleet/workflow') },
+    { name: 'surveyFleet', path: require.resolve('./fleet/survey-workflow') },
   ];
   const lines = modules.map(
     ({ name, path }) => `export { ${name} } from ${JSON.stringify(path.replace(/\.(ts|js)$/, ''))};`,

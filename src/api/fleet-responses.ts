@@ -24,10 +24,23 @@ const FleetPlanSchema = z
           label: z.string(),
           workflowId: ProvisionIdSchema.meta({ description: "The group's provisioning: one workflow, one review" }),
           numbers: z.array(z.object({ number: z.string(), line })),
+          reuses: z.string().nullable().meta({
+            description:
+              'The existing record or Trust Product the group will use, as the provider answered; null: it creates one',
+          }),
         })
         .meta({ id: 'FleetPlanGroup' }),
     ),
+    alreadyDone: z.array(
+      z.object({ line, number: z.string(), provider, reason: z.string() }).meta({
+        id: 'FleetAlreadyDoneRow',
+        description: 'A number that already shows its name at the provider: not run, reported done',
+      }),
+    ),
     refused: z.array(z.object({ line, number: z.string(), reason: z.string() }).meta({ id: 'FleetRefusedRow' })),
+    providerState: z
+      .object({ read: z.boolean(), note: z.string() })
+      .meta({ description: 'Whether the providers were read for the plan (through the worker), and if not, why' }),
   })
   .meta({ id: 'FleetPlan' });
 
@@ -81,9 +94,12 @@ export const FleetNumbersPageSchema = z
           number: z.string(),
           line,
           provider,
-          workflowId: ProvisionIdSchema,
+          workflowId: z.union([ProvisionIdSchema, z.literal('')]).meta({
+            description: "The group's provisioning, where the number's own status is; empty when nothing ran for it",
+          }),
           state: z.enum(NUMBER_STATES),
           failure: z.string().nullable(),
+          note: z.string().optional().meta({ description: 'Why a number is done without having run' }),
         })
         .meta({ id: 'FleetNumber' }),
     ),

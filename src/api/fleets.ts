@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { applyFleet, describeFleet, fleetNumbers } from '../app/fleet';
+import { applyFleet, describeFleet, fleetNumbers, surveyPlan } from '../app/fleet';
 import {
   FleetApplySchema,
   FleetIdSchema,
@@ -11,6 +11,7 @@ import {
   nextCursor,
   pageOf,
   planFleetRequest,
+  requireSomethingToRun,
   summarisePlan,
 } from '../app/fleet-schemas';
 import { MAX_FLEET_BODY_BYTES } from './body-limit';
@@ -27,6 +28,8 @@ const idParams = z.object({ id: FleetIdSchema });
 const always = [401, 503] as const;
 const byFleetId = { parameters: { id: '$response.body#/fleetId' } };
 const notFound = { 404: 'No such fleet' };
+/** How long a request waits for the providers' answers for its plan (a client's own timeout is often 60 s). */
+const API_SURVEY_DEADLINE_MS = 30_000;
 
 const apply = createRoute({
   method: 'post',
@@ -100,7 +103,17 @@ export function registerFleetRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
     apply,
     async (c) => {
       const request = c.req.valid('json');
-      const plan = planFleetRequest(request, { statusCallbackUrl: deps.webhook?.publicUrl });
+      const plan = requireSomethingToRun(
+        await surveyPlan(
+          client,
+          deps.taskQueue,
+          planFleetRequest(request, { statusCallbackUrl: deps.webhook?.publicUrl }),
+          {
+            deadlineMs: API_SURVEY_DEADLINE_MS,
+          },
+        ),
+        request,
+      );
       if (request.dryRun)
         return c.json({ fleetId: plan.fleetId, dryRun: true as const, plan: summarisePlan(plan) }, 200);
       c.set('workflowId', plan.fleetId);

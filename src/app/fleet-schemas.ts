@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { RequestProblem } from '../core/request-problem';
 import { NUMBER_STATES, type NumberState } from '../fleet/messages';
-import { type FleetPlan, planFleet, type RefusedRow } from '../fleet/plan';
+import { type AlreadyDoneRow, type FleetPlan, planFleet, type RefusedRow } from '../fleet/plan';
 import { FleetFileError, fleetRowsFrom } from '../fleet/rows';
 import { PROVIDERS, providerById } from '../providers';
 import { InvalidRequestError } from './errors';
@@ -71,8 +71,19 @@ export interface FleetPlanSummary {
   rows: number;
   /** Numbers the groups hold. */
   numbers: number;
-  groups: { provider: string; label: string; workflowId: string; numbers: { number: string; line: number }[] }[];
+  groups: {
+    provider: string;
+    label: string;
+    workflowId: string;
+    numbers: { number: string; line: number }[];
+    /** The existing record or Trust Product the group will use, as the provider answered; null: it creates one. */
+    reuses: string | null;
+  }[];
+  /** Rows whose number already shows the name at the provider: not run, reported done. */
+  alreadyDone: AlreadyDoneRow[];
   refused: RefusedRow[];
+  /** Whether the providers were read for this plan, and if not, why. */
+  providerState: { read: boolean; note: string };
 }
 
 export interface FleetDryRun {
@@ -152,13 +163,28 @@ export function refusalProblems(refused: RefusedRow[]): RequestProblem[] {
   });
 }
 
+/** Throws InvalidRequestError with every refusal when the providers' answers left nothing to run or report. */
+export function requireSomethingToRun(plan: FleetPlan, request: FleetApply): FleetPlan {
+  if (plan.groups.length === 0 && plan.alreadyDone.length === 0 && !request.dryRun)
+    throw new InvalidRequestError(refusalProblems(plan.refused));
+  return plan;
+}
+
 export function summarisePlan(plan: FleetPlan): FleetPlanSummary {
   return {
     fleetId: plan.fleetId,
     rows: plan.rows,
     numbers: plan.groups.reduce((n, g) => n + g.numbers.length, 0),
-    groups: plan.groups.map(({ provider, label, workflowId, numbers }) => ({ provider, label, workflowId, numbers })),
+    groups: plan.groups.map(({ provider, label, workflowId, numbers, reuses }) => ({
+      provider,
+      label,
+      workflowId,
+      numbers,
+      reuses: reuses ?? null,
+    })),
+    alreadyDone: plan.alreadyDone,
     refused: plan.refused,
+    providerState: plan.providerState ?? { read: false, note: 'providers not read' },
   };
 }
 

@@ -1,5 +1,7 @@
 /** Starting and following fleets through the Temporal client. */
+import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { CnamFleetId } from '../core/workflow/search-attributes';
 import {
   type FleetGroup,
@@ -10,10 +12,88 @@ import {
   getFleetStatus,
   type NumberState,
 } from '../fleet/messages';
-import { type FleetPlan, regroup } from '../fleet/plan';
+import { type FleetPlan, regroup, surveyRequest, withSurvey } from '../fleet/plan';
+import { surveyFleet } from '../fleet/survey-workflow';
 import { provisionFleet } from '../fleet/workflow';
+import { providerTaskQueue } from '../core/workflow/activity-options';
 import { type ExecutionState, STATE_BY_STATUS_NAME } from './describe';
 import { failureMessage } from './errors';
+
+/** How long a plan waits for the providers' answers before it goes on without them. */
+export const SURVEY_DEADLINE_MS = 120_000;
+
+/**
+ * The plan with what the providers already have (see withSurvey), read by a short workflow on the
+ * worker, which holds the credentials. When no worker polls the queues, or the providers do not answer
+ * by the deadline, the plan is returned as it was, saying the providers were not read: the fleet's
+ * workflows look for existing records and Trust Products themselves before creating any.
+ */
+export async function surveyPlan(
+  client: Client,
+  taskQueue: string,
+  plan: FleetPlan,
+  options: { deadlineMs?: number } = {},
+): Promise<FleetPlan> {
+  if (plan.groups.length === 0) return plan;
+  const request = surveyRequest(plan);
+  const unread = (note: string): FleetPlan => ({ ...plan, providerState: { read: false, note } });
+  const idle = await queuesWithoutWorkers(client, [
+    { name: taskQueue, type: 'workflow' },
+    ...request.providers.map((p) => ({ name: providerTaskQueue(taskQueue, p.provider), type: 'activity' as const })),
+  ]);
+  if (idle.length > 0) return unread(`providers not read: no worker polls ${idle.join(', ')}`);
+  const deadlineMs = options.deadlineMs ?? SURVEY_DEADLINE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const handle = await client.workflow.start(surveyFleet, {
+      taskQueue,
+      workflowId: `cnam-plan-${randomUUID()}`,
+      args: [request],
+      staticSummary: `Reads what the providers already have for fleet ${plan.fleetId}`,
+    });
+    const outcome = handle.result();
+    // Still waiting when the deadline wins: its later rejection (terminated, connection closed) is not an error.
+    outcome.catch(() => undefined);
+    const result = await Promise.race([
+      outcome,
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), deadlineMs);
+      }),
+    ]);
+    if (result) return withSurvey(plan, result);
+    await handle.terminate('the plan stopped waiting for the providers').catch(() => undefined);
+    return unread(`providers not read: no answer within ${Math.round(deadlineMs / 1000)} s`);
+  } catch (err) {
+    return unread(`providers not read: ${failureMessage(err)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The queues no worker has polled lately (the server forgets a poller after 5 minutes); none when the server cannot say. */
+async function queuesWithoutWorkers(
+  client: Client,
+  queues: { name: string; type: 'workflow' | 'activity' }[],
+): Promise<string[]> {
+  const idle: string[] = [];
+  for (const queue of queues) {
+    try {
+      const { pollers } = await client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: queue.name },
+        taskQueueType:
+          queue.type === 'workflow'
+            ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+            : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      });
+      if ((pollers ?? []).length === 0) idle.push(queue.name);
+    } catch {
+      // e.g. the time-skipping test server, which does not implement it: try the survey anyway.
+      return [];
+    }
+  }
+  return idle;
+}
 
 /** Group workflows running at once unless the caller says otherwise. */
 export const DEFAULT_MAX_CONCURRENT_GROUPS = 20;
@@ -40,16 +120,32 @@ export async function applyFleet(
   options: { maxConcurrentGroups?: number; maxGroupsPerRun?: number } = {},
 ): Promise<StartedFleet> {
   const last = await lastResult(client, fullPlan.fleetId);
-  const earlier = last?.numbers.filter((n) => n.state === 'done' || n.state === 'failed') ?? [];
+  const settled = last?.numbers.filter((n) => n.state === 'done' || n.state === 'failed') ?? [];
+  const settledKeys = new Set(settled.map(key));
+  // Numbers the plan found already showing their name: reported done, never run.
+  const shown: FleetNumber[] = fullPlan.alreadyDone
+    .filter((row) => !settledKeys.has(key(row)))
+    .map((row) => ({
+      number: row.number,
+      line: row.line,
+      provider: row.provider,
+      workflowId: '',
+      state: 'done',
+      failure: null,
+      note: `already done before this run: ${row.reason}`,
+    }));
+  const earlier = [...settled, ...shown];
   const plan = { ...fullPlan, groups: without(fullPlan.groups, new Set(earlier.map(key))) };
-  return startRun(
+  const started = await startRun(
     client,
     taskQueue,
     plan.fleetId,
     plan.groups,
-    { earlier, failedGroups: last?.failedGroups ?? [] },
+    // A first run whose every number is already done still starts, so the fleet has its report.
+    { earlier, failedGroups: last?.failedGroups ?? [], startEmpty: last === null && shown.length > 0 },
     options,
   );
+  return started.alreadyRunning ? started : { ...started, alreadyDone: settled.length };
 }
 
 /** Runs again the failed numbers of a finished fleet (the others stay as they are). Throws FleetNotRetryableError when it is running or there is nothing to retry. */
@@ -94,10 +190,10 @@ async function startRun(
   taskQueue: string,
   fleetId: string,
   groups: FleetGroup[],
-  carried: { earlier: FleetNumber[]; failedGroups: FleetGroup[] },
+  carried: { earlier: FleetNumber[]; failedGroups: FleetGroup[]; startEmpty?: boolean },
   options: { maxConcurrentGroups?: number; maxGroupsPerRun?: number },
 ): Promise<StartedFleet> {
-  if (groups.length === 0)
+  if (groups.length === 0 && !carried.startEmpty)
     return { fleetId, alreadyRunning: false, alreadyDone: carried.earlier.length, started: false };
   try {
     await client.workflow.start(provisionFleet, {

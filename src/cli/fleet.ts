@@ -42,17 +42,39 @@ async function readPlan(file: string, fleetId: string | undefined, maxNumbersPer
 function printPlan(plan: FleetPlan): void {
   const numbers = plan.groups.reduce((n, g) => n + g.numbers.length, 0);
   say(
-    `Plan for fleet ${plan.fleetId}: ${plan.rows} rows, ${numbers} numbers in ${plan.groups.length} groups, ${plan.refused.length} refused`,
+    `Plan for fleet ${plan.fleetId}: ${plan.rows} rows, ${numbers} numbers to run in ${plan.groups.length} groups, ${plan.alreadyDone.length} already done, ${plan.refused.length} refused`,
   );
   for (const g of plan.groups) {
     const lines = g.numbers.map((n) => n.line);
+    const resource = g.reuses ? `reuses ${g.reuses}` : plan.providerState?.read ? 'creates it' : 'one review';
     say(
-      `  ${g.label}: ${g.numbers.length} number${g.numbers.length === 1 ? '' : 's'} (lines ${ranges(lines)}), one review, as ${g.workflowId}`,
+      `  ${g.label}: ${g.numbers.length} number${g.numbers.length === 1 ? '' : 's'} (lines ${ranges(lines)}), ${resource}, as ${g.workflowId}`,
     );
   }
-  if (plan.groups.length > 0)
-    say('  (an existing record or Trust Product under the same name is reused; the workflows look before creating)');
+  for (const d of plan.alreadyDone) say(`  already done: line ${d.line} ${d.number}: ${d.reason}`);
   for (const r of plan.refused) say(`  refused: line ${r.line} ${r.number}: ${r.reason}`);
+  if (plan.providerState && !plan.providerState.read)
+    say(
+      `  (${plan.providerState.note}; the workflows still look for an existing record or Trust Product before creating one)`,
+    );
+}
+
+/** The plan with what the providers already have, read through the worker; without, saying why, when Temporal is not reachable. */
+async function surveyed(plan: FleetPlan): Promise<FleetPlan> {
+  if (plan.groups.length === 0) return plan;
+  const [{ surveyPlan }, { cliTemporal }] = await Promise.all([import('../app/fleet'), import('./temporal')]);
+  let temporal: Awaited<ReturnType<typeof cliTemporal>>;
+  try {
+    temporal = await cliTemporal();
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    return { ...plan, providerState: { read: false, note: `providers not read: ${err.message}` } };
+  }
+  try {
+    return await surveyPlan(temporal.client, temporal.env.CNAM_TASK_QUEUE, plan);
+  } finally {
+    await temporal.close();
+  }
 }
 
 /** 2,3,4,7 → "2-4, 7" */
@@ -155,6 +177,9 @@ function applyCommand(): Command {
 Columns: provider, number, displayName; Twilio rows also businessProfileSid and notificationEmail.
 Rows sharing a name (Flowroute) or a Business Profile and name (Twilio) share one record or Trust
 Product: created and reviewed once. Invalid and duplicate rows are refused by line; the rest go on.
+The plan reads the providers (through the worker): records and Trust Products that exist are reused,
+numbers that already show their name are reported done and not run, names a provider already
+rejected are refused.
 Ctrl-C stops following, not the fleet. Exit code 0 when every row ended provisioned, 1 when a row
 was refused or failed, 2 for a usage error.
 
@@ -172,14 +197,14 @@ Example:
         maxPerGroup?: number;
         json?: boolean;
       }) => {
-        const plan = await readPlan(opts.file, opts.id, opts.maxPerGroup);
+        const plan = await surveyed(await readPlan(opts.file, opts.id, opts.maxPerGroup));
         if (opts.json && opts.dryRun) return printJson({ plan });
         if (!opts.json) printPlan(plan);
         if (opts.dryRun) {
           process.exitCode = plan.refused.length > 0 ? ExitCode.Failed : ExitCode.Ok;
           return;
         }
-        if (plan.groups.length === 0)
+        if (plan.groups.length === 0 && plan.alreadyDone.length === 0)
           throw new CliError('Nothing to start: every row was refused.', ExitCode.Failed, { plan });
         const [{ applyFleet }, { cliTemporal }] = await Promise.all([import('../app/fleet'), import('./temporal')]);
         const temporal = await cliTemporal();
@@ -193,9 +218,7 @@ Example:
           if (!opts.json) {
             if (started.alreadyRunning) say(`Already running: ${plan.fleetId} (no second fleet started)`);
             else if (!started.started) {
-              say(
-                `Nothing to start: an earlier run of ${plan.fleetId} provisioned all ${started.alreadyDone} numbers.`,
-              );
+              say(`Nothing to start: every number of ${plan.fleetId} is done already.`);
             } else {
               const left =
                 started.alreadyDone > 0 ? ` (${started.alreadyDone} numbers done by an earlier run are left out)` : '';
@@ -288,9 +311,11 @@ function reportCommand(): Command {
           if (page.numbers.length === 0 || offset >= page.total) break;
         }
         if (opts.format === 'json') return printJson({ fleetId, numbers: all });
-        say('line,provider,number,state,workflowId,failure');
+        say('line,provider,number,state,workflowId,failure,note');
         for (const n of all)
-          say([n.line, n.provider, n.number, n.state, n.workflowId, n.failure ?? ''].map(csvCell).join(','));
+          say(
+            [n.line, n.provider, n.number, n.state, n.workflowId, n.failure ?? '', n.note ?? ''].map(csvCell).join(','),
+          );
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new CliError(`No fleet with id ${fleetId}.`);
         throw err;

@@ -14,7 +14,7 @@ import {
   type ProvisionFilter,
 } from '../app/schemas';
 import { listProvisions, type ProvisionSummary } from '../app/list';
-import { applyFleet, describeFleet, type FleetReport, fleetNumbers } from '../app/fleet';
+import { applyFleet, describeFleet, type FleetReport, fleetNumbers, surveyPlan } from '../app/fleet';
 import {
   type FleetApplied,
   type FleetApplyOptions,
@@ -27,6 +27,7 @@ import {
   pageOf,
   parseFleetApply,
   planFleetRequest,
+  requireSomethingToRun,
   summarisePlan,
 } from '../app/fleet-schemas';
 import type { FleetNumber } from '../fleet/messages';
@@ -94,7 +95,14 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
     result: async (workflowId) => provisionResult(client, id(workflowId)),
     applyFleet: async (rows, fleetOptions = {}) => {
       const request = parseFleetApply({ ...fleetOptions, rows });
-      const plan = planFleetRequest(request, { statusCallbackUrl: options.statusCallbackUrl });
+      const plan = requireSomethingToRun(
+        await surveyPlan(
+          client,
+          taskQueue,
+          planFleetRequest(request, { statusCallbackUrl: options.statusCallbackUrl }),
+        ),
+        request,
+      );
       if (request.dryRun) return { fleetId: plan.fleetId, dryRun: true, plan: summarisePlan(plan) };
       const started = await applyFleet(client, taskQueue, plan, {
         ...(request.maxConcurrentGroups && { maxConcurrentGroups: request.maxConcurrentGroups }),

@@ -42,6 +42,11 @@ export interface FleetSpec<Input> {
   maxNumbersPerGroup: number;
   /** One input for a group: the first row's with every row's number (all share the key). */
   mergeGroup(inputs: Input[]): Input;
+  /**
+   * Reading, for the plan, what the provider already has: the activity (on the provider's queue, read
+   * only) takes `{ groups: [query(input), …] }` and answers `{ groups: GroupSurvey[] }` in that order.
+   */
+  survey: { activity: string; query(input: Input): unknown };
 }
 
 /** A required CLI option of `cnam provision <provider>`; tuning options come from the option table. */

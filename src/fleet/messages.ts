@@ -15,6 +15,21 @@ export interface FleetGroup {
   numbers: { number: string; line: number }[];
   /** A sentence for the fleet's plan and details, e.g. 'Flowroute record "ACME"'. */
   label: string;
+  /** What the provider already has that this group will use, as read for the plan, e.g. 'record 24141 "ACME" (approved)'. */
+  reuses?: string | null;
+}
+
+/**
+ * What a provider already has for one group, read before the fleet starts (a provider's survey
+ * activity answers one per group, in order).
+ */
+export interface GroupSurvey {
+  /** An existing record or Trust Product the group will use, in words; null when it will create one. */
+  reuses: string | null;
+  /** Numbers that already show the group's name at the provider: left out of the run, reported done. */
+  alreadyDone: { number: string; reason: string }[];
+  /** The provider has already refused this name (e.g. a rejected record): the group's rows are refused with these words. */
+  refusal: string | null;
 }
 
 export interface FleetInput {
@@ -39,10 +54,12 @@ export interface FleetNumber {
   number: string;
   line: number;
   provider: string;
-  /** The group's workflow, where the number's own status is. */
+  /** The group's workflow, where the number's own status is; empty when nothing ran for it (already done). */
   workflowId: string;
   state: NumberState;
   failure: string | null;
+  /** Why a number is done without having run, e.g. it already showed the name when the fleet was planned. */
+  note?: string;
 }
 
 export interface FleetStatus {

@@ -13,11 +13,20 @@ import type { AnyProviderModule, FleetRow } from '../core/provider';
 import { describeProblems } from '../core/request-problem';
 import { providerById, PROVIDER_IDS } from '../providers';
 import type { FleetGroup } from './messages';
+import type { FleetSurveyInput, FleetSurveyResult } from './survey-workflow';
 import type { LocatedRow } from './rows';
 
 export interface RefusedRow {
   line: number;
   number: string;
+  reason: string;
+}
+
+/** A row whose number already shows its name at the provider: nothing runs for it, the report says done. */
+export interface AlreadyDoneRow {
+  line: number;
+  number: string;
+  provider: string;
   reason: string;
 }
 
@@ -27,6 +36,10 @@ export interface FleetPlan {
   refused: RefusedRow[];
   /** Rows in the file. */
   rows: number;
+  /** Rows already done at the provider (empty until the providers are read: see surveyPlan). */
+  alreadyDone: AlreadyDoneRow[];
+  /** Whether the providers were read for the plan, and if not, why. Null before anyone tried. */
+  providerState: { read: boolean; note: string } | null;
 }
 
 /** The fleet's id: given, or derived from its valid rows, so applying the same file twice finds the same fleet. */
@@ -105,7 +118,14 @@ export function planFleet(
     const size = Math.min(provider.fleet.maxNumbersPerGroup, options.maxNumbersPerGroup ?? Number.POSITIVE_INFINITY);
     for (let i = 0; i < inputs.length; i += size) groups.push(groupOf(provider, inputs.slice(i, i + size)));
   }
-  return { fleetId: options.fleetId ?? fleetIdOf(groups), groups, refused, rows: rows.length };
+  return {
+    fleetId: options.fleetId ?? fleetIdOf(groups),
+    groups,
+    refused,
+    rows: rows.length,
+    alreadyDone: [],
+    providerState: null,
+  };
 }
 
 function groupOf(provider: AnyProviderModule, chunk: { line: number; input: { displayName: string } }[]): FleetGroup {
@@ -135,4 +155,65 @@ export function regroup(group: FleetGroup, numbers: { number: string; line: numb
       input: provider.normalized(base, [n], base.displayName),
     }));
   return groupOf(provider, inputs);
+}
+
+/** Each provider's survey request for the plan's groups (in the plan's order within each provider). */
+export function surveyRequest(plan: FleetPlan): FleetSurveyInput {
+  const byProvider = new Map<string, unknown[]>();
+  for (const g of plan.groups) {
+    const queries = byProvider.get(g.provider) ?? [];
+    queries.push(providerById(g.provider)!.fleet.survey.query(g.input));
+    byProvider.set(g.provider, queries);
+  }
+  return {
+    providers: [...byProvider].map(([provider, groups]) => ({
+      provider,
+      activity: providerById(provider)!.fleet.survey.activity,
+      groups,
+    })),
+  };
+}
+
+/**
+ * The plan with what the providers said: a group whose name a provider has already refused becomes
+ * refused rows; numbers already showing their name leave their group (reported done); each group
+ * says what it reuses. The fleet id stays the one derived from every valid row.
+ */
+export function withSurvey(plan: FleetPlan, survey: FleetSurveyResult): FleetPlan {
+  const answers = new Map(survey.providers.map((p) => [p.provider, [...(p.groups ?? [])]]));
+  const refused = [...plan.refused];
+  const alreadyDone = [...plan.alreadyDone];
+  const groups: FleetGroup[] = [];
+  for (const group of plan.groups) {
+    const answer = answers.get(group.provider)?.shift();
+    if (!answer) {
+      groups.push(group);
+      continue;
+    }
+    if (answer.refusal !== null) {
+      for (const n of group.numbers)
+        refused.push({ line: n.line, number: n.number, reason: `provider-refused: ${answer.refusal}` });
+      continue;
+    }
+    const done = new Map(answer.alreadyDone.map((d) => [d.number, d.reason]));
+    for (const n of group.numbers) {
+      const reason = done.get(n.number);
+      if (reason !== undefined) alreadyDone.push({ line: n.line, number: n.number, provider: group.provider, reason });
+    }
+    const left = group.numbers.filter((n) => !done.has(n.number));
+    if (left.length === 0) continue;
+    groups.push({ ...(left.length === group.numbers.length ? group : regroup(group, left)), reuses: answer.reuses });
+  }
+  refused.sort((a, b) => a.line - b.line);
+  alreadyDone.sort((a, b) => a.line - b.line);
+  const labels = survey.providers.map((p) => providerById(p.provider)?.label ?? p.provider);
+  const unread = survey.providers.filter((p) => p.groups === null);
+  const providerState =
+    unread.length === 0
+      ? { read: true, note: `read from ${labels.join(' and ')}` }
+      : {
+          read: false,
+          note: unread.map((p) => `${providerById(p.provider)?.label ?? p.provider} not read: ${p.failure}`).join('; '),
+        };
+  return { ...plan, groups, refused, alreadyDone, providerState };
 }

@@ -63,8 +63,15 @@ test('each provider workflow is exported under its registered workflow type', as
   const entry = readFileSync(writeWorkflowEntry(), 'utf8');
   assert.deepEqual(
     [...entry.matchAll(/export \{ (\w+) \}/g)].map((m) => m[1]),
-    [...PROVIDERS.map((p) => p.workflowType), 'provisionFleet'],
+    [...PROVIDERS.map((p) => p.workflowType), 'provisionFleet', 'surveyFleet'],
   );
+});
+
+test("each provider's fleet survey names one of its own activities", async () => {
+  for (const provider of PROVIDERS) {
+    const activities = (await provider.loadRuntime()).createActivities(null);
+    assert.equal(typeof activities[provider.fleet.survey.activity], 'function', provider.id);
+  }
 });
 
 test('ids, labels and workflow types are unique; every provider search attribute is registered', () => {

@@ -47,8 +47,8 @@ describe('cnam fleet on a real dev server', () => {
   test('apply: the plan, then the fleet followed to the end; a refused row makes the exit code 1', async () => {
     const run = await runCnam(['fleet', 'apply', '-f', file], cliEnv);
     assert.equal(run.code, 1, `one row was refused: ${run.stderr}`);
-    assert.match(run.stdout, /5 rows, 4 numbers in 3 groups, 1 refused/);
-    assert.match(run.stdout, /Flowroute "Harbor Dental": 2 numbers \(lines 2-3\)/);
+    assert.match(run.stdout, /5 rows, 4 numbers to run in 3 groups, 0 already done, 1 refused/);
+    assert.match(run.stdout, /Flowroute "Harbor Dental": 2 numbers \(lines 2-3\), creates it/);
     assert.match(run.stdout, /refused: line 6 \+18005550100: number \(not-toll-free\)/);
     assert.match(run.stdout, /: completed: 4 of 4 done$/m);
     const snapshot = stack.sandboxes.flowroute.snapshot();
@@ -67,6 +67,12 @@ describe('cnam fleet on a real dev server', () => {
       [false, 4],
       'every number was done by the first run: nothing starts',
     );
+    // The plan read the providers through the worker: every number already shows its name.
+    assert.equal(out.plan.providerState.read, true, out.plan.providerState.note);
+    assert.deepEqual(
+      out.plan.alreadyDone.map((d: { line: number }) => d.line),
+      [2, 3, 4, 5],
+    );
     assert.equal(stack.sandboxes.flowroute.snapshot().writeCounts['POST /v2/cnams'], 2);
 
     const status = await runCnam(['fleet', 'status', fleetId, '--no-follow', '--json'], cliEnv);
@@ -76,7 +82,7 @@ describe('cnam fleet on a real dev server', () => {
     const report = await runCnam(['fleet', 'report', fleetId], cliEnv);
     assert.equal(report.code, 0, report.stderr);
     const lines = report.stdout.trim().split('\n');
-    assert.equal(lines[0], 'line,provider,number,state,workflowId,failure');
+    assert.equal(lines[0], 'line,provider,number,state,workflowId,failure,note');
     assert.deepEqual(
       lines.slice(1).map((l) => l.split(',').slice(0, 4).join(',')),
       [

@@ -6,17 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../../dev/sandbox/flowroute';
-import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../../dev/sandbox/twilio';
+import { DEFAULT_BUSINESS_PROFILE_SID } from '../../dev/sandbox/twilio';
 import { applyFleet, describeFleet, fleetNumbers, retryFleet, type StartedFleet } from '../../src/app/fleet';
 import { type FleetResult, getFleetStatus } from '../../src/fleet/messages';
 import { planFleet } from '../../src/fleet/plan';
 import type { provisionFleet } from '../../src/fleet/workflow';
 import { readFleetRows } from '../../src/fleet/rows';
-import { FlowrouteClient } from '../../src/providers/flowroute/client';
-import { createTwilioClient } from '../../src/providers/twilio/client';
-import { createCnamWorker } from '../../src/worker';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { decide, fleetStack, withShortWaits } from '../helpers/fleet-stack';
+import { createTimeSkippingEnv, eventually, workflowBundle } from '../helpers/temporal';
 
 const HOUR = 60 * 60 * 1000;
 let env: TestWorkflowEnvironment;
@@ -48,64 +45,7 @@ function fleetCsv(): string {
   ].join('\n');
 }
 
-async function stack() {
-  const flowrouteSandbox = await startFlowrouteSandbox({
-    numbers: FLOWROUTE_NUMBERS,
-    autoReview: false,
-    approvalDelayMs: 0,
-  });
-  const twilioSandbox = await startTwilioSandbox({
-    numbers: TWILIO_NUMBERS.map((phoneNumber) => ({ phoneNumber })),
-    autoReview: false,
-    inReviewDelayMs: 0,
-    decisionDelayMs: 0,
-  });
-  const flowroute = new FlowrouteClient({
-    baseUrl: flowrouteSandbox.url,
-    accessKey: 'sandbox-access-key',
-    secretKey: 'sandbox-secret-key',
-    timeoutMs: 2_000,
-  });
-  const twilio = createTwilioClient({
-    accountSid: twilioSandbox.accountSid,
-    authToken: twilioSandbox.authToken,
-    baseUrl: twilioSandbox.url,
-    timeoutMs: 5_000,
-  });
-  const taskQueue = uniqueTaskQueue('fleet');
-  const worker = await createCnamWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: { flowroute, twilio },
-    workflowBundle: bundle,
-  });
-  return {
-    flowrouteSandbox,
-    twilioSandbox,
-    taskQueue,
-    worker,
-    close: async () => {
-      await flowrouteSandbox.close();
-      await twilioSandbox.close();
-    },
-  };
-}
-
-/** Approves every Flowroute record and Trust Product under review, rejecting those `reject` names. */
-function decide(
-  s: { flowrouteSandbox: RunningFlowrouteSandbox; twilioSandbox: RunningTwilioSandbox },
-  reject: { flowroute?: string } = {},
-) {
-  for (const record of s.flowrouteSandbox.snapshot().records) {
-    if (record.status !== 'pending') continue;
-    if (record.value === reject.flowroute) s.flowrouteSandbox.reject(record.id, 'Misleading CNAM');
-    else s.flowrouteSandbox.approve(record.id);
-  }
-  for (const tp of s.twilioSandbox.state.trustProducts.values()) {
-    if (tp.status === 'pending-review' || tp.status === 'in-review') s.twilioSandbox.approve(tp.sid);
-  }
-}
+const stack = () => fleetStack(env, bundle, { flowroute: FLOWROUTE_NUMBERS, twilio: TWILIO_NUMBERS });
 
 describe('a fleet', () => {
   test('the plan checks every row, refuses bad and duplicate rows by line, and groups rows that share work', () => {
@@ -315,11 +255,3 @@ describe('a fleet', () => {
     }
   });
 });
-
-/** Minutes instead of Flowroute's business days and Twilio's 72 h, so the test reads the outcome. */
-function withShortWaits<T extends { groups: { provider: string; input: unknown }[] }>(plan: T): T {
-  for (const g of plan.groups) {
-    Object.assign(g.input as object, g.provider === 'twilio' ? { propagationWait: '1h' } : { associationWait: '1h' });
-  }
-  return plan;
-}

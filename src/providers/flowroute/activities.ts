@@ -6,6 +6,8 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { CnamRecord, FlowrouteClient } from './client';
 import type { CnamRecordView } from './contract';
 import { FlowrouteApiError } from './errors';
+import { type FlowrouteSurveyGroup, surveyFlowroute } from './survey';
+import type { GroupSurvey } from '../../fleet/messages';
 import { FailureType } from '../../core/failures';
 import { mapProviderErrors, providerFailure } from '../../core/provider-failures';
 
@@ -94,6 +96,11 @@ export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) 
     async getFlowrouteNumberCnam({ numberId }: { numberId: string }): Promise<{ cnamPresetId: string | null }> {
       const number = await flowrouteCall(() => client().getNumber(numberId));
       return { cnamPresetId: number.cnamPresetId };
+    },
+
+    /** For a fleet's plan (read only): the records it would reuse, names already rejected, numbers already assigned. */
+    async surveyFlowrouteFleet({ groups }: { groups: FlowrouteSurveyGroup[] }): Promise<{ groups: GroupSurvey[] }> {
+      return { groups: await flowrouteCall(() => surveyFlowroute(client(), groups)) };
     },
   };
 }

@@ -64,6 +64,13 @@ export const flowroute: ProviderModule<
       ...first!,
       ...(rest.length > 0 && { additionalNumbers: rest.map((input) => input.number) }),
     }),
+    survey: {
+      activity: 'surveyFlowrouteFleet',
+      query: (input) => ({
+        displayName: input.displayName,
+        numbers: [input.number, ...(input.additionalNumbers ?? [])],
+      }),
+    },
   },
   loadRuntime: async () => (await import('./runtime')).flowrouteRuntime,
 };

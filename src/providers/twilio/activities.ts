@@ -7,6 +7,8 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import twilio from 'twilio';
 import { CNAM_POLICY_SID, TwilioNetworkError, TwilioRateLimitError, type Twilio } from './client';
 import { describeEvaluationFailures, describeTrustHubError } from './texts';
+import { surveyTwilio, type TwilioSurveyGroup } from './survey';
+import type { GroupSurvey } from '../../fleet/messages';
 import { isTransientStatus } from '../../core/transient';
 import { FailureType } from '../../core/failures';
 import { mapProviderErrors, providerFailure } from '../../core/provider-failures';
@@ -333,6 +335,11 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
         client().incomingPhoneNumbers(phoneNumberSid).update({ voiceCallerIdLookup: true }),
       );
       return { voiceCallerIdLookup: pn.voiceCallerIdLookup };
+    },
+
+    /** For a fleet's plan (read only): the Trust Products it would reuse and the numbers already showing their name. */
+    async surveyTwilioFleet({ groups }: { groups: TwilioSurveyGroup[] }): Promise<{ groups: GroupSurvey[] }> {
+      return { groups: await twilioCall(() => surveyTwilio(client(), groups)) };
     },
   };
 }

@@ -5,7 +5,9 @@
  * options.ts and contract.ts, names.ts, workflow.ts, activities.ts, client.ts and texts.ts, then
  * webhook.ts (the status-callback receiver the API mounts).
  */
+import { provisionWorkflowId } from '../../config/constants';
 import type { ProviderModule } from '../../core/provider';
+import { resourceNames } from './resource-names';
 import type { Twilio } from './client';
 import type { TwilioProvisionInput, TwilioProvisionResult } from './contract';
 import { MAX_NUMBERS_PER_TRUST_PRODUCT, TWILIO_OPTIONS } from './options';
@@ -90,6 +92,16 @@ export const twilio: ProviderModule<'twilio', TwilioProvisionInput, TwilioProvis
       ...first!,
       ...(rest.length > 0 && { additionalPhoneNumbers: rest.map((input) => input.phoneNumber) }),
     }),
+    survey: {
+      activity: 'surveyTwilioFleet',
+      query: (input) => ({
+        displayName: input.displayName,
+        numbers: [input.phoneNumber, ...(input.additionalPhoneNumbers ?? [])].map((number) => ({
+          number,
+          trustProductName: resourceNames(provisionWorkflowId('twilio', number)).trustProduct,
+        })),
+      }),
+    },
   },
   loadRuntime: async () => (await import('./runtime')).twilioRuntime,
   // Twilio signs callbacks with the account's auth token (even when the worker uses an API key).

@@ -22,6 +22,7 @@ import { Progress } from '../../core/workflow/progress';
 import type { TwilioActivities } from './activities';
 import type { TwilioProvisionInput, TwilioProvisionResult } from './contract';
 import { TWILIO_OPTIONS } from './options';
+import { resourceNames } from './resource-names';
 import { CnamTrustProductSid } from './search-attributes';
 import { trustProductStatusChanged } from './signals';
 
@@ -292,9 +293,4 @@ async function removeDuplicateCreates(product: { trustProductSid: string; endUse
     const outcome = await acts.deleteDuplicateEndUser({ endUserSid: eu.sid });
     log.info('Duplicate End User', { endUserSid: eu.sid, ...outcome });
   }
-}
-
-/** Deterministic names: what a crashed attempt created is found again by the next one. */
-function resourceNames(workflowId: string) {
-  return { trustProduct: `${workflowId} CNAM`, endUser: `${workflowId} cnam_information` };
 }
