@@ -107,3 +107,11 @@ export const FleetNumbersPageSchema = z
     nextCursor: z.string().nullable().meta({ description: 'The next page: pass as `cursor`; null on the last page' }),
   })
   .meta({ id: 'FleetNumbersPage' });
+
+export const FleetRetriedSchema = z
+  .object({
+    fleetId: FleetIdSchema,
+    retried: count.meta({ description: 'Failed numbers started again' }),
+    links: z.object({ self: fleetPath(), numbers: fleetPath('/numbers') }),
+  })
+  .meta({ id: 'FleetRetried' });

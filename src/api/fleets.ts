@@ -1,8 +1,8 @@
-/** `/v1/fleets`: plan and apply a fleet (idempotent per fleet id), its report, its numbers page by page. */
+/** `/v1/fleets`: plan and apply a fleet (idempotent per fleet id), its report, its numbers page by page, retry of its failed numbers. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { applyFleet, describeFleet, fleetNumbers, surveyPlan } from '../app/fleet';
+import { applyFleet, describeFleet, FleetNotRetryableError, fleetNumbers, retryFleet, surveyPlan } from '../app/fleet';
 import {
   FleetApplySchema,
   FleetIdSchema,
@@ -17,7 +17,13 @@ import {
 import { MAX_FLEET_BODY_BYTES } from './body-limit';
 import type { ApiDeps, ApiEnv } from './context';
 import { ApiError } from './errors';
-import { FleetAppliedSchema, FleetDryRunSchema, FleetNumbersPageSchema, FleetReportSchema } from './fleet-responses';
+import {
+  FleetAppliedSchema,
+  FleetDryRunSchema,
+  FleetNumbersPageSchema,
+  FleetReportSchema,
+  FleetRetriedSchema,
+} from './fleet-responses';
 import { errorResponses, json } from './openapi';
 
 export const FLEETS_PATH = '/v1/fleets';
@@ -96,6 +102,28 @@ const numbers = createRoute({
   },
 });
 
+const retry = createRoute({
+  method: 'post',
+  path: `${FLEETS_PATH}/{id}/retry`,
+  operationId: 'retryFleet',
+  security,
+  summary: 'Run the failed numbers of a finished fleet again (the provisioned ones stay as they are)',
+  description:
+    'Each failed number runs again in its group (an existing record or Trust Product is reused); the report keeps ' +
+    'the numbers already done. 409 while the fleet runs, or when no number failed.',
+  request: { params: idParams },
+  responses: {
+    201: json(FleetRetriedSchema, 'Started again', {
+      Location: { description: 'The fleet: /v1/fleets/{id}', schema: { type: 'string', pattern: '^/v1/fleets/' } },
+    }),
+    ...errorResponses([400, 404, 409, ...always], {
+      400: 'Not a fleet id',
+      409: 'The fleet is still running, or no number failed (`not-retryable`)',
+      ...notFound,
+    }),
+  },
+});
+
 /** Registers the fleet routes on `app` (bearer auth is applied by the caller). */
 export function registerFleetRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   const { client } = deps;
@@ -145,6 +173,19 @@ export function registerFleetRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
     c.set('workflowId', id);
     const report = await fleetOrNotFound(id, () => describeFleet(client, id));
     return c.json(report, 200);
+  });
+  app.openapi(retry, async (c) => {
+    const { id } = c.req.valid('param');
+    c.set('workflowId', id);
+    try {
+      const { retried } = await fleetOrNotFound(id, () => retryFleet(client, deps.taskQueue, id));
+      const self = `${FLEETS_PATH}/${id}`;
+      c.header('Location', self);
+      return c.json({ fleetId: id, retried, links: { self, numbers: `${self}/numbers` } }, 201);
+    } catch (err) {
+      if (err instanceof FleetNotRetryableError) throw new ApiError(409, 'not-retryable', err.message);
+      throw err;
+    }
   });
   app.openapi(numbers, async (c) => {
     const { id } = c.req.valid('param');

@@ -21,7 +21,7 @@ const ERRORS = {
   401: ['unauthorized', 'Missing or wrong bearer token'],
   403: ['forbidden', 'The signature does not match'],
   404: ['not-found', 'No such provisioning'],
-  409: ['not-running', 'The provisioning has already ended'],
+  409: ['not-running', 'The provisioning has already ended', ['not-retryable']],
   413: ['payload-too-large', `The body is longer than ${MAX_BODY_BYTES} bytes`],
   415: ['unsupported-media-type', 'The body is not JSON'],
   503: ['unavailable', 'Temporal is not reachable; try again'],
@@ -34,9 +34,11 @@ const WWW_AUTHENTICATE: Headers = {
 
 // One named schema per status, e.g. UnauthorizedError: the ErrorBody with its one `error` code.
 const schemas = Object.fromEntries(
-  Object.entries(ERRORS).map(([status, [code]]) => {
+  Object.entries(ERRORS).map(([status, [code, , more]]) => {
     const id = `${code.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase())}Error`;
-    return [status, ErrorBodySchema.extend({ error: z.literal(code) }).meta({ id })];
+    // A status some routes answer for another reason too (409: a fleet with nothing to retry) lists each code.
+    const error = more ? z.enum([code, ...more]) : z.literal(code);
+    return [status, ErrorBodySchema.extend({ error }).meta({ id })];
   }),
 ) as unknown as Record<ErrorStatus, z.ZodType>;
 

@@ -148,15 +148,18 @@ export async function applyFleet(
   return started.alreadyRunning ? started : { ...started, alreadyDone: settled.length };
 }
 
-/** Runs again the failed numbers of a finished fleet (the others stay as they are). Throws FleetNotRetryableError when it is running or there is nothing to retry. */
+/**
+ * Runs again the failed numbers of a finished fleet (the others stay as they are). Throws
+ * FleetNotRetryableError when it is running or there is nothing to retry, WorkflowNotFoundError when there is no such fleet.
+ */
 export async function retryFleet(
   client: Client,
   taskQueue: string,
   fleetId: string,
   options: { maxConcurrentGroups?: number; maxGroupsPerRun?: number } = {},
 ): Promise<StartedFleet & { retried: number }> {
-  const last = await lastResult(client, fleetId);
-  if (!last) throw new FleetNotRetryableError(fleetId, 'it is still running, or it has no completed run');
+  const last = await lastResult(client, fleetId, true);
+  if (!last) throw new FleetNotRetryableError(fleetId, 'it is still running, or its last run did not complete');
   const failed = new Set(last.numbers.filter((n) => n.state === 'failed').map(key));
   if (failed.size === 0) throw new FleetNotRetryableError(fleetId, 'no number failed');
   const done = last.numbers.filter((n) => n.state === 'done');
@@ -222,11 +225,14 @@ async function startRun(
 
 const key = (n: { provider: string; number: string }) => `${n.provider} ${n.number}`;
 
-/** The result of the fleet's last run when it completed; null when there is none or it is still running. */
-async function lastResult(client: Client, fleetId: string): Promise<FleetResult | null> {
+/**
+ * The result of the fleet's last run when it completed; null when it is still running, or when there is
+ * none (unless `mustExist`: then WorkflowNotFoundError).
+ */
+async function lastResult(client: Client, fleetId: string, mustExist = false): Promise<FleetResult | null> {
   const handle = client.workflow.getHandle<typeof provisionFleet>(fleetId);
   const description = await handle.describe().catch((err: unknown) => {
-    if (err instanceof WorkflowNotFoundError) return null;
+    if (err instanceof WorkflowNotFoundError && !mustExist) return null;
     throw err;
   });
   if (description?.status.name !== 'COMPLETED') return null;

@@ -14,7 +14,7 @@ import {
   type ProvisionFilter,
 } from '../app/schemas';
 import { listProvisions, type ProvisionSummary } from '../app/list';
-import { applyFleet, describeFleet, type FleetReport, fleetNumbers, surveyPlan } from '../app/fleet';
+import { applyFleet, describeFleet, type FleetReport, fleetNumbers, retryFleet, surveyPlan } from '../app/fleet';
 import {
   type FleetApplied,
   type FleetApplyOptions,
@@ -64,6 +64,11 @@ export interface CnamClient {
   fleetStatus(fleetId: string): Promise<FleetReport>;
   /** A page of the fleet's numbers; pass `nextCursor` back as `cursor` until it is null. Throws WorkflowNotFoundError. */
   fleetNumbers(fleetId: string, page?: FleetNumbersQuery): Promise<FleetNumbersPage>;
+  /**
+   * Runs the failed numbers of a finished fleet again. Throws FleetNotRetryableError while it runs or when
+   * no number failed (the API's 409), WorkflowNotFoundError for an unknown fleet.
+   */
+  retryFleet(fleetId: string): Promise<{ fleetId: string; retried: number }>;
 }
 
 export interface FleetNumbersPage {
@@ -110,6 +115,10 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
       return { dryRun: false, ...started, plan: summarisePlan(plan) };
     },
     fleetStatus: async (value) => describeFleet(client, fleetId(value)),
+    retryFleet: async (value) => {
+      const { retried } = await retryFleet(client, taskQueue, fleetId(value));
+      return { fleetId: value, retried };
+    },
     fleetNumbers: async (value, query = {}) => {
       const page = pageOf(parseOrThrow(FleetNumbersQuerySchema, query));
       const found = await fleetNumbers(client, fleetId(value), page);
@@ -121,6 +130,7 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
 export { InvalidRequestError, ProvisionNotRunningError, failureMessage } from '../app/errors';
 export type { ProvisionReport, ProvisionResult } from '../app/describe';
 export type { ProvisionSummary } from '../app/list';
+export { FleetNotRetryableError } from '../app/fleet';
 export type { FleetReport, StartedFleet } from '../app/fleet';
 export type {
   FleetApplied,

@@ -2,7 +2,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { createCnamClient, failureMessage, InvalidRequestError, type CnamClient } from '../../src/client';
+import {
+  createCnamClient,
+  failureMessage,
+  FleetNotRetryableError,
+  InvalidRequestError,
+  type CnamClient,
+} from '../../src/client';
 import { eventually } from '../helpers/temporal';
 import { startStack, type Stack } from './stack';
 
@@ -189,6 +195,8 @@ describe('createCnamClient: fleets', () => {
     const again = await cnam.applyFleet(rows);
     assert.ok(!again.dryRun);
     assert.deepEqual([again.started, again.alreadyRunning, again.alreadyDone], [false, false, 3]);
+    await assert.rejects(cnam.retryFleet(applied.fleetId), FleetNotRetryableError, 'no number failed');
+    await assert.rejects(cnam.retryFleet('cnam-fleet-nothing-here'), WorkflowNotFoundError);
   });
 
   test('the same validation as the API: InvalidRequestError by row line, WorkflowNotFoundError for an unknown fleet', async () => {

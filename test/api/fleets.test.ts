@@ -251,6 +251,38 @@ describe('GET /v1/fleets/{id} and /numbers', () => {
       [['+12065550199', 'failed']],
     );
     assert.match((page!.numbers[0] as { failure?: string }).failure ?? '', /is not on this Flowroute account/);
+
+    // Retry runs the failed number again (it fails again: it is still not on the account).
+    const retried = await call(app, 'POST', '/v1/fleets/cnam-fleet-api-failing/retry');
+    assert.equal(retried.status, 201, retried.text);
+    assert.deepEqual([retried.body.fleetId, retried.body.retried], ['cnam-fleet-api-failing', 1]);
+    assert.equal(retried.headers.get('Location'), '/v1/fleets/cnam-fleet-api-failing');
+    const again = await completed('cnam-fleet-api-failing');
+    assert.deepEqual([again.state, again.status.counts.failed, again.status.total], ['completed', 1, 1]);
+    const history = await stack.client.workflow.getHandle('cnam-fleet-api-failing').fetchHistory();
+    assert.equal(
+      history.events?.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length,
+      1,
+      'the retry is a new run that started the group again',
+    );
+  });
+
+  test('retry: 409 when no number failed, 404 for an unknown fleet, 400 for a malformed id', {
+    timeout: 90_000,
+  }, async () => {
+    const { fleetId } = (
+      await call(app, 'POST', '/v1/fleets', {
+        json: { rows: [flowroute('+12065550100', 'Harbor Dental')], fleetId: 'cnam-fleet-api-all-done' },
+      })
+    ).body;
+    await completed(fleetId);
+    const nothing = await call(app, 'POST', `/v1/fleets/${fleetId}/retry`);
+    assert.deepEqual([nothing.status, nothing.body.error], [409, 'not-retryable'], nothing.text);
+    assert.match(nothing.body.message, /no number failed/);
+    const unknown = await call(app, 'POST', '/v1/fleets/cnam-fleet-nothing-here/retry');
+    assert.deepEqual([unknown.status, unknown.body.error], [404, 'not-found'], unknown.text);
+    const malformed = await call(app, 'POST', '/v1/fleets/not-a-fleet/retry');
+    assert.equal(malformed.status, 400, malformed.text);
   });
 
   test('an unknown fleet is 404, a malformed id 400, a bad cursor, limit or state 400', async () => {
@@ -307,7 +339,7 @@ describe('body limit and the OpenAPI document', () => {
     assert.deepEqual([provision.status, provision.body.error], [413, 'payload-too-large']);
   });
 
-  test('/openapi.json documents the three routes, their operations and every status they answer', async () => {
+  test('/openapi.json documents the four routes, their operations and every status they answer', async () => {
     const doc = (await call(app, 'GET', '/openapi.json', { token: null })).body;
     const op = (path: string, method: string) => doc.paths[path]?.[method];
     assert.deepEqual(
@@ -315,13 +347,16 @@ describe('body limit and the OpenAPI document', () => {
         op('/v1/fleets', 'post')?.operationId,
         op('/v1/fleets/{id}', 'get')?.operationId,
         op('/v1/fleets/{id}/numbers', 'get')?.operationId,
+        op('/v1/fleets/{id}/retry', 'post')?.operationId,
       ],
-      ['applyFleet', 'getFleet', 'listFleetNumbers'],
+      ['applyFleet', 'getFleet', 'listFleetNumbers', 'retryFleet'],
     );
     const statuses = (path: string, method: string) => Object.keys(op(path, method).responses).sort();
     assert.deepEqual(statuses('/v1/fleets', 'post'), ['200', '201', '400', '401', '413', '415', '503']);
     assert.deepEqual(statuses('/v1/fleets/{id}', 'get'), ['200', '400', '401', '404', '503']);
     assert.deepEqual(statuses('/v1/fleets/{id}/numbers', 'get'), ['200', '400', '401', '404', '503']);
+    assert.deepEqual(statuses('/v1/fleets/{id}/retry', 'post'), ['201', '400', '401', '404', '409', '503']);
+    assert.deepEqual(doc.components.schemas.NotRunningError.properties.error.enum, ['not-running', 'not-retryable']);
     assert.deepEqual(op('/v1/fleets', 'post').security, [{ bearer: [] }]);
     assert.equal(op('/v1/fleets/{id}', 'get').parameters[0].schema.pattern, '^cnam-fleet-[a-z0-9-]{1,64}$');
     assert.equal(doc.components.schemas.FleetApply.properties.rows.maxItems, 10_000);
