@@ -105,7 +105,8 @@ export function planFleet(
       continue;
     }
     seen.set(`${provider.id} ${e164}`, line);
-    const key = `${provider.id}\n${provider.fleet.groupKey(prepared.input)}`;
+    // A group runs with one input: rows that set different tuning options (waits, timeouts) go in different groups.
+    const key = `${provider.id}\n${provider.fleet.groupKey(prepared.input)}\n${JSON.stringify(tuning(provider.options, row))}`;
     const group = byKey.get(key) ?? { provider: provider.id, inputs: [] };
     group.inputs.push({ line, input: prepared.input });
     byKey.set(key, group);

@@ -99,6 +99,26 @@ describe('a fleet', () => {
     );
   });
 
+  test('rows of one name with different tuning options run in different groups, each with its own', () => {
+    const csv = [
+      'provider,number,displayName,associationWait',
+      `flowroute,+${FLOWROUTE_NUMBERS[0]},Acme Plumbing,2h`,
+      `flowroute,+${FLOWROUTE_NUMBERS[1]},Acme Plumbing,`,
+      `flowroute,+${FLOWROUTE_NUMBERS[2]},Acme Plumbing,2h`,
+    ].join('\n');
+    const plan = planFleet(readFleetRows(csv, 'csv'));
+    assert.deepEqual(
+      plan.groups.map((g) => [
+        g.numbers.map((n) => n.line),
+        (g.input as { associationWait?: unknown }).associationWait,
+      ]),
+      [
+        [[2, 4], '2h'],
+        [[3], undefined],
+      ],
+    );
+  });
+
   test('runs every group: one record per name, one Trust Product per profile and name; applying again starts nothing', async () => {
     const s = await stack();
     try {
