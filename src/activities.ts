@@ -4,6 +4,7 @@
  * inputs).
  */
 import { createCoreActivities } from './core/validation-activities';
+import { createFleetActivities } from './fleet/activities';
 import { PROVIDERS } from './providers';
 
 /** Each provider's client by provider id; null (or absent) when the worker has no credentials for it. */
@@ -15,7 +16,10 @@ export type Activities = Record<string, (input: never) => Promise<unknown>>;
 export async function createActivitiesByQueue(
   deps: ActivityDeps,
 ): Promise<{ core: Activities; providers: Record<string, Activities> }> {
-  const core: Activities = createCoreActivities(Object.fromEntries(PROVIDERS.map((p) => [p.id, p.checkName])));
+  const core: Activities = {
+    ...createCoreActivities(Object.fromEntries(PROVIDERS.map((p) => [p.id, p.checkName]))),
+    ...createFleetActivities(),
+  };
   const providers: Record<string, Activities> = {};
   for (const provider of PROVIDERS) {
     const runtime = await provider.loadRuntime();

@@ -62,6 +62,8 @@ export async function surveyPlan(
     ]);
     if (result) return withSurvey(plan, result);
     await handle.terminate('the plan stopped waiting for the providers').catch(() => undefined);
+    // Let the pending result settle (terminated) rather than leave it running after the caller moves on.
+    await Promise.race([outcome.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     return unread(`providers not read: no answer within ${Math.round(deadlineMs / 1000)} s`);
   } catch (err) {
     return unread(`providers not read: ${failureMessage(err)}`);

@@ -6,7 +6,10 @@
  */
 import {
   ChildWorkflowFailure,
+  condition,
   continueAsNew,
+  patched,
+  proxyActivities,
   workflowInfo,
   ParentClosePolicy,
   setCurrentDetails,
@@ -14,7 +17,9 @@ import {
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { type Duration, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ProvisionStep } from '../core/workflow/messages';
+import type { FleetActivities, GroupStep } from './activities';
 import { CnamFleetId } from '../core/workflow/search-attributes';
 
 /** Groups one run starts before it continues as new: each adds about ten events to the history. */
@@ -59,12 +64,17 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
     const counts = Object.fromEntries(NUMBER_STATES.map((s) => [s, 0])) as Record<NumberState, number>;
     for (const n of all()) counts[n.state]++;
     const total = earlier.length + numbers.length;
+    const running = input.groups.flatMap((g) => {
+      const members = byGroup.get(g.workflowId) ?? [];
+      const count = members.filter((n) => n.state === 'running').length;
+      return count > 0 ? [{ group: g, count, entered: steps.get(g.workflowId) }] : [];
+    });
     return {
       fleetId: input.fleetId,
       total,
       counts,
       groups: { ...groups },
-      summary: summary(counts, total),
+      summary: summary(counts, total, running),
     };
   };
   setHandler(getFleetStatus, status);
@@ -72,6 +82,9 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
     const matching = state ? all().filter((n) => n.state === state) : all();
     return { numbers: matching.slice(offset, offset + limit), total: matching.length };
   });
+  // Each running group's step as last read (watchGroups), for the details sentence.
+  const steps = new Map<string, GroupStep>();
+  const runningGroups = new Set<string>();
   upsertSearchAttributes([{ key: CnamFleetId, value: input.fleetId }]);
   const report = () => setCurrentDetails(status().summary);
   report();
@@ -80,6 +93,7 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
     const members = byGroup.get(group.workflowId) ?? [];
     for (const n of members) n.state = 'running';
     groups.running++;
+    runningGroups.add(group.workflowId);
     report();
     try {
       const child = await startChild(group.workflowType, {
@@ -100,6 +114,8 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
       groups.failed++;
     } finally {
       groups.running--;
+      runningGroups.delete(group.workflowId);
+      steps.delete(group.workflowId);
       if (members.some((n) => n.state === 'failed')) failedGroups.push(group);
       report();
     }
@@ -114,7 +130,13 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
   const lanes = Array.from({ length: Math.min(input.maxConcurrentGroups, input.groups.length) }, async () => {
     while (more()) await runGroup(input.groups[next++]!);
   });
+  // Histories of fleets started before the watch existed replay without it.
+  const watching = patched('watch-group-steps');
+  let lanesDone = false;
+  const watch = watching ? watchGroups(() => (lanesDone ? null : [...runningGroups]), steps, report) : null;
   await Promise.all(lanes);
+  lanesDone = true;
+  await watch;
   if (next < input.groups.length) {
     const settled = numbers.filter((n) => n.state === 'done' || n.state === 'failed');
     await continueAsNew<typeof provisionFleet>({
@@ -154,10 +176,80 @@ function groupFailure(err: unknown, group: FleetGroup): string {
   return current instanceof Error ? current.message : String(current);
 }
 
-function summary(counts: Record<NumberState, number>, total: number): string {
-  const parts = [`${counts.done} of ${total} done`];
-  if (counts.failed > 0) parts.push(`${counts.failed} failed`);
-  if (counts.running > 0) parts.push(`${counts.running} in progress`);
-  if (counts.pending > 0) parts.push(`${counts.pending} waiting their turn`);
-  return parts.join(', ');
+const fleetActs = proxyActivities<FleetActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 2 } });
+
+/**
+ * Reads what the running groups are doing, soon after the start and then every half hour (each read is
+ * a timer and an activity in the history), until `running` says the lanes are done (null). The reads
+ * only feed the details sentence: one that fails is skipped.
+ */
+async function watchGroups(
+  running: () => string[] | null,
+  steps: Map<string, GroupStep>,
+  report: () => void,
+): Promise<void> {
+  for (let interval: Duration = '1 minute'; ; interval = '30 minutes') {
+    if (await condition(() => running() === null, interval)) return;
+    const ids = running();
+    if (!ids || ids.length === 0) continue;
+    try {
+      const read = await fleetActs.readGroupSteps({ workflowIds: ids });
+      const now = new Set(running() ?? []);
+      for (const step of read.steps) if (now.has(step.workflowId)) steps.set(step.workflowId, step);
+      report();
+    } catch {
+      // Only the details wait for the next read.
+    }
+  }
+}
+
+/** How the details name the numbers of running groups by their group's step. */
+const RUNNING_WORDS: Partial<Record<ProvisionStep, string>> = {
+  validating: 'being checked',
+  'creating-record': 'getting their record',
+  'preparing-trust-product': 'getting their Trust Product',
+  submitting: 'being submitted for review',
+  'awaiting-approval': 'awaiting review',
+  assigning: 'being assigned',
+  'enabling-lookup': 'getting Caller Name Lookup',
+  'awaiting-propagation': 'taking effect',
+  confirming: 'being confirmed',
+};
+
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/**
+ * The fleet's details in the Web UI, e.g. "812 of 1,000 done, 3 failed; 150 awaiting review, 35 taking
+ * effect; waiting for the review of Flowroute "ACME" (24141) since 2026-12-06 12:05 UTC, next check
+ * 2026-12-06 14:05 UTC". The steps are as last read (see watchGroups).
+ */
+function summary(
+  counts: Record<NumberState, number>,
+  total: number,
+  running: { group: FleetGroup; count: number; entered: GroupStep | undefined }[],
+): string {
+  const parts = [`${thousands(counts.done)} of ${thousands(total)} done`];
+  if (counts.failed > 0) parts.push(`${thousands(counts.failed)} failed`);
+  const byStep = new Map<string, number>();
+  for (const { count, entered } of running) {
+    const words = (entered && RUNNING_WORDS[entered.step]) ?? 'in progress';
+    byStep.set(words, (byStep.get(words) ?? 0) + count);
+  }
+  const clauses = [parts.join(', ')];
+  if (byStep.size > 0) clauses.push([...byStep].map(([words, n]) => `${thousands(n)} ${words}`).join(', '));
+  const reviews = running
+    .filter((r) => r.entered?.step === 'awaiting-approval')
+    .sort((a, b) => (a.entered!.since < b.entered!.since ? -1 : 1));
+  const oldest = reviews[0]?.entered;
+  if (oldest) {
+    const id = oldest.recordId ? ` (${oldest.recordId})` : '';
+    const next = oldest.nextCheckAt ? `, next check ${minute(oldest.nextCheckAt)}` : '';
+    const more = reviews.length > 1 ? ` and ${reviews.length - 1} more review${reviews.length > 2 ? 's' : ''}` : '';
+    clauses.push(
+      `waiting for the review of ${reviews[0]!.group.label}${id} since ${minute(oldest.since)}${next}${more}`,
+    );
+  }
+  if (counts.pending > 0) clauses.push(`${thousands(counts.pending)} waiting their turn`);
+  return clauses.join('; ');
 }

@@ -131,6 +131,19 @@ describe('a fleet', () => {
           const status = await env.client.workflow.getHandle(plan.fleetId).query(getFleetStatus);
           return status.counts.running > 0 ? status : undefined;
         }, 'groups running');
+        // The fleet reads its groups' steps a minute in: its details count the numbers by step and name the oldest review.
+        await env.sleep(5 * 60 * 1000);
+        const { summary } = await eventually(async () => {
+          const status = await env.client.workflow.getHandle(plan.fleetId).query(getFleetStatus);
+          return /awaiting review/.test(status.summary) ? status : undefined;
+        }, 'the Flowroute groups read awaiting review');
+        const time = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC';
+        assert.match(
+          summary,
+          new RegExp(
+            `^0 of 8 done; 6 awaiting review; waiting for the review of Flowroute "(Acme Plumbing|Cedar Clinic)" \\(\\d+\\) since ${time}, next check ${time} and 1 more review; 2 waiting their turn$`,
+          ),
+        );
         await env.sleep(48 * HOUR);
         decide(s);
         // Groups beyond the window start after the first ones finish: decide again for them.

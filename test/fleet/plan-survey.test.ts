@@ -14,7 +14,7 @@ import { planFleet } from '../../src/fleet/plan';
 import { readFleetRows } from '../../src/fleet/rows';
 import type { provisionFleet } from '../../src/fleet/workflow';
 import { decide, type FleetStack, fleetStack, withShortWaits } from '../helpers/fleet-stack';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 
 const HOUR = 60 * 60 * 1000;
 const F = ['+12065550501', '+12065550502', '+12065550503', '+12065550504'];

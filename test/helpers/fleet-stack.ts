@@ -8,21 +8,37 @@ import { createTwilioClient } from '../../src/providers/twilio/client';
 import { type CnamWorker, createCnamWorker } from '../../src/worker';
 import { uniqueTaskQueue } from './temporal';
 
-export interface FleetStack {
+export interface FleetSandboxes {
   flowrouteSandbox: RunningFlowrouteSandbox;
   twilioSandbox: RunningTwilioSandbox;
   flowroute: FlowrouteClient;
   taskQueue: string;
-  worker: CnamWorker;
+  /** A worker for both providers on the queue (one at a time); `replayOnly` keeps no workflow cached, as a fresh process would. */
+  newWorker(options?: { replayOnly?: boolean }): Promise<CnamWorker>;
   close(): Promise<void>;
 }
 
-/** Emulators whose reviews wait for the test to decide (see decide), and a worker for both providers. */
-export async function fleetStack(
+export interface FleetStack extends FleetSandboxes {
+  /** The stack's worker for both providers. */
+  worker: CnamWorker;
+}
+
+/** The sandboxes and a worker on their queue. */
+export async function fleetStack(...args: Parameters<typeof fleetSandboxes>): Promise<FleetStack> {
+  const sandboxes = await fleetSandboxes(...args);
+  return { ...sandboxes, worker: await sandboxes.newWorker() };
+}
+
+/**
+ * Emulators whose reviews wait for the test to decide (see decide), and workers for both providers.
+ * Flowroute numbers are its ids (digits without the plus); the clients give up after `timeouts`.
+ */
+export async function fleetSandboxes(
   env: TestWorkflowEnvironment,
   bundle: WorkflowBundleWithSourceMap,
   numbers: { flowroute: string[]; twilio: string[] },
-): Promise<FleetStack> {
+  timeouts: { flowrouteMs?: number; twilioMs?: number } = {},
+): Promise<FleetSandboxes> {
   const flowrouteSandbox = await startFlowrouteSandbox({
     numbers: numbers.flowroute,
     autoReview: false,
@@ -38,28 +54,30 @@ export async function fleetStack(
     baseUrl: flowrouteSandbox.url,
     accessKey: 'sandbox-access-key',
     secretKey: 'sandbox-secret-key',
-    timeoutMs: 2_000,
+    timeoutMs: timeouts.flowrouteMs ?? 2_000,
   });
   const twilio = createTwilioClient({
     accountSid: twilioSandbox.accountSid,
     authToken: twilioSandbox.authToken,
     baseUrl: twilioSandbox.url,
-    timeoutMs: 5_000,
+    timeoutMs: timeouts.twilioMs ?? 5_000,
   });
   const taskQueue = uniqueTaskQueue('fleet');
-  const worker = await createCnamWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: { flowroute, twilio },
-    workflowBundle: bundle,
-  });
+  const newWorker = (options: { replayOnly?: boolean } = {}) =>
+    createCnamWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { flowroute, twilio },
+      workflowBundle: bundle,
+      ...(options.replayOnly && { maxCachedWorkflows: 0 }),
+    });
   return {
     flowrouteSandbox,
     twilioSandbox,
     flowroute,
     taskQueue,
-    worker,
+    newWorker,
     close: async () => {
       await flowrouteSandbox.close();
       await twilioSandbox.close();
