@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { runChaos } from './chaos';
 import { runFleetBench, runRateBench } from './fleet';
 import { runStartup } from './startup';
+import { runWaitingBench } from './waiting';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
   /** CLI start-up (`cnam --help`, `validate-name`, `status`) against `node -e 0`, medians of --runs runs. */
@@ -37,6 +38,51 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
     const costs = await runFleetBench({ numbers, log });
     const rate = await runRateBench({ numbers: rateNumbers, requestsPerSecond, log });
     return { ...costs, ...rate };
+  },
+  /** Worker RSS with --numbers provisionings waiting for approval (each its own name) and status-query latency (dev server). */
+  async waiting(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        numbers: { type: 'string', default: '10000' },
+        cache: { type: 'string' },
+        queries: { type: 'string', default: '50' },
+        'poll-interval': { type: 'string', default: '1h' },
+        'settle-seconds': { type: 'string', default: '120' },
+        'start-concurrency': { type: 'string', default: '20' },
+        worker: { type: 'string', default: 'compiled' },
+        'deadline-minutes': { type: 'string', default: '60' },
+      },
+    });
+    const { loadWorkerEnv } = await import('../src/config/env');
+    const numbers = Number(values.numbers);
+    const maxCachedWorkflows =
+      values.cache === undefined ? loadWorkerEnv().CNAM_MAX_CACHED_WORKFLOWS : Number(values.cache);
+    const queries = Number(values.queries);
+    const settleSeconds = Number(values['settle-seconds']);
+    const startConcurrency = Number(values['start-concurrency']);
+    const deadlineMinutes = Number(values['deadline-minutes']);
+    if (!Number.isInteger(numbers) || numbers < 1) throw new Error('--numbers must be a whole number, at least 1');
+    if (!Number.isInteger(maxCachedWorkflows) || maxCachedWorkflows < 0)
+      throw new Error('--cache must be a whole number, at least 0');
+    if (!Number.isInteger(queries) || queries < 1) throw new Error('--queries must be a whole number, at least 1');
+    if (!(settleSeconds >= 5)) throw new Error('--settle-seconds must be at least 5');
+    if (!Number.isInteger(startConcurrency) || startConcurrency < 1)
+      throw new Error('--start-concurrency must be a whole number, at least 1');
+    if (!(deadlineMinutes > 0)) throw new Error('--deadline-minutes must be above 0');
+    if (values.worker !== 'compiled' && values.worker !== 'source')
+      throw new Error('--worker must be compiled (the build, as deployed) or source (src/ through tsx)');
+    return runWaitingBench({
+      numbers,
+      maxCachedWorkflows,
+      queries,
+      pollInterval: values['poll-interval'],
+      settleSeconds,
+      startConcurrency,
+      worker: values.worker,
+      deadlineMinutes,
+      log: (line) => console.log(`[waiting] ${line}`),
+    });
   },
   /** Provisionings under network faults, worker kills and a server restart; counts duplicates. */
   async chaos(args) {

@@ -5,6 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { CnamFleetId } from '../core/workflow/search-attributes';
 import {
   type FleetGroup,
+  type FleetInput,
   type FleetNumber,
   type FleetResult,
   type FleetStatus,
@@ -17,7 +18,7 @@ import { surveyFleet } from '../fleet/survey-workflow';
 import { provisionFleet } from '../fleet/workflow';
 import { providerTaskQueue } from '../core/workflow/activity-options';
 import { type ExecutionState, STATE_BY_STATUS_NAME } from './describe';
-import { failureMessage } from './errors';
+import { failureMessage, InvalidRequestError } from './errors';
 
 /** How long a plan waits for the providers' answers before it goes on without them. */
 export const SURVEY_DEADLINE_MS = 120_000;
@@ -200,20 +201,20 @@ async function startRun(
 ): Promise<StartedFleet> {
   if (groups.length === 0 && !carried.startEmpty)
     return { fleetId, alreadyRunning: false, alreadyDone: carried.earlier.length, started: false };
+  const input: FleetInput = {
+    fleetId,
+    groups,
+    maxConcurrentGroups: options.maxConcurrentGroups ?? DEFAULT_MAX_CONCURRENT_GROUPS,
+    ...(options.maxGroupsPerRun !== undefined && { maxGroupsPerRun: options.maxGroupsPerRun }),
+    ...(carried.earlier.length > 0 && { earlier: carried.earlier }),
+    ...(carried.failedGroups.length > 0 && { failedGroups: carried.failedGroups }),
+  };
+  requireStartable(input);
   try {
     await client.workflow.start(provisionFleet, {
       taskQueue,
       workflowId: fleetId,
-      args: [
-        {
-          fleetId,
-          groups,
-          maxConcurrentGroups: options.maxConcurrentGroups ?? DEFAULT_MAX_CONCURRENT_GROUPS,
-          ...(options.maxGroupsPerRun !== undefined && { maxGroupsPerRun: options.maxGroupsPerRun }),
-          ...(carried.earlier.length > 0 && { earlier: carried.earlier }),
-          ...(carried.failedGroups.length > 0 && { failedGroups: carried.failedGroups }),
-        },
-      ],
+      args: [input],
       staticSummary: `Fleet of ${groups.reduce((n, g) => n + g.numbers.length, 0)} numbers in ${groups.length} groups`,
       typedSearchAttributes: [{ key: CnamFleetId, value: fleetId }],
     });
@@ -226,6 +227,30 @@ async function startRun(
 }
 
 const key = (n: { provider: string; number: string }) => `${n.provider} ${n.number}`;
+
+/**
+ * The largest fleet input started: Temporal refuses a payload over 2 MB (its default blob size limit),
+ * and the fleet's result, which lists every number, must fit too.
+ */
+export const MAX_FLEET_INPUT_BYTES = 1_800_000;
+
+/**
+ * Throws InvalidRequestError when the fleet's input is too large to start: about 7,000 rows that each
+ * need their own group (distinct names); rows sharing a name take far less.
+ */
+function requireStartable(input: FleetInput): void {
+  const bytes = Buffer.byteLength(JSON.stringify(input));
+  if (bytes <= MAX_FLEET_INPUT_BYTES) return;
+  const rows = input.groups.reduce((n, g) => n + g.numbers.length, 0) + (input.earlier?.length ?? 0);
+  const fits = Math.floor((rows * MAX_FLEET_INPUT_BYTES) / bytes);
+  throw new InvalidRequestError([
+    {
+      field: 'rows',
+      rule: 'fleet-size',
+      message: `this fleet's workflow input would be ${(bytes / 1e6).toFixed(1)} MB, over the ${(MAX_FLEET_INPUT_BYTES / 1e6).toFixed(1)} MB a Temporal workflow input may take; split the file into fleets of at most about ${fits} rows (rows sharing a name take less room)`,
+    },
+  ]);
+}
 
 /**
  * The result of the fleet's last run when it completed; null when it is still running, or when there is

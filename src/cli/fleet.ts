@@ -206,13 +206,21 @@ Example:
         }
         if (plan.groups.length === 0 && plan.alreadyDone.length === 0)
           throw new CliError('Nothing to start: every row was refused.', ExitCode.Failed, { plan });
-        const [{ applyFleet }, { cliTemporal }] = await Promise.all([import('../app/fleet'), import('./temporal')]);
+        const [{ applyFleet }, { cliTemporal }, { InvalidRequestError }] = await Promise.all([
+          import('../app/fleet'),
+          import('./temporal'),
+          import('../app/errors'),
+        ]);
         const temporal = await cliTemporal();
         let link: string;
         let started: StartedFleet;
         try {
           started = await applyFleet(temporal.client, temporal.env.CNAM_TASK_QUEUE, plan, {
             ...(opts.maxConcurrent && { maxConcurrentGroups: opts.maxConcurrent }),
+          }).catch((err: unknown) => {
+            // Too large to start as one fleet: the message says how to split it.
+            if (err instanceof InvalidRequestError) throw new CliError(err.message, ExitCode.Usage);
+            throw err;
           });
           link = webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, plan.fleetId);
           if (!opts.json) {

@@ -23,7 +23,7 @@ const workerSchema = z.object({
    * keeping every one costs about 1 MB each for nothing; an evicted one is replayed from its short
    * history when its next task (or a status query) comes.
    */
-  CNAM_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(200),
+  CNAM_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
 });
 
 export type TemporalEnv = z.infer<typeof temporalSchema>;

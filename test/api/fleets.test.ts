@@ -339,6 +339,20 @@ describe('body limit and the OpenAPI document', () => {
     assert.deepEqual([provision.status, provision.body.error], [413, 'payload-too-large']);
   });
 
+  test('10,000 rows with 10,000 names are too large for one fleet input: 400 saying how to split, nothing started', {
+    timeout: 60_000,
+  }, async () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const name = (i: number) =>
+      `Harbor ${letters[i % 26]!.toUpperCase()}${letters[Math.floor(i / 26) % 26]}${letters[Math.floor(i / 676) % 26]}`;
+    const rows = Array.from({ length: 10_000 }, (_, i) => flowroute(`+1312${2_000_000 + i}`, name(i)));
+    const res = await call(app, 'POST', '/v1/fleets', { json: { rows, fleetId: 'cnam-fleet-api-too-large' } });
+    assert.deepEqual([res.status, problemKeys(res.body)], [400, ['rows:fleet-size']], res.text.slice(0, 500));
+    assert.match(res.body.problems[0].message, /split the file into fleets of at most about \d+ rows/);
+    const none = await call(app, 'GET', '/v1/fleets/cnam-fleet-api-too-large');
+    assert.equal(none.status, 404, 'nothing started');
+  });
+
   test('/openapi.json documents the four routes, their operations and every status they answer', async () => {
     const doc = (await call(app, 'GET', '/openapi.json', { token: null })).body;
     const op = (path: string, method: string) => doc.paths[path]?.[method];
