@@ -17,7 +17,10 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
       throw new Error('--runs must be a whole number, at least 10 (the figures are medians)');
     return runStartup({ runs, log: (line) => console.log(`[startup] ${line}`) });
   },
-  /** What a fleet costs at the providers: calls per number, records and Trust Products created (time skipping). */
+  /**
+   * What a fleet costs at the providers: calls per number, records and Trust Products created (time
+   * skipping); the rate limit's use (dev server); the worker's memory with --waiting-numbers waiting.
+   */
   async fleet(args) {
     const { values } = parseArgs({
       args,
@@ -25,9 +28,13 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
         numbers: { type: 'string', default: '1000' },
         'rate-numbers': { type: 'string', default: '200' },
         'requests-per-second': { type: 'string', default: '20' },
+        'waiting-numbers': { type: 'string', default: '10000' },
       },
     });
     const numbers = Number(values.numbers);
+    const waitingNumbers = Number(values['waiting-numbers']);
+    if (!Number.isInteger(waitingNumbers) || waitingNumbers < 0)
+      throw new Error('--waiting-numbers must be a whole number (0 leaves the worker-memory part out)');
     const rateNumbers = Number(values['rate-numbers']);
     const requestsPerSecond = Number(values['requests-per-second']);
     if (!Number.isInteger(numbers) || numbers < 1) throw new Error('--numbers must be a whole number, at least 1');
@@ -37,7 +44,27 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
     const log = (line: string) => console.log(`[fleet] ${line}`);
     const costs = await runFleetBench({ numbers, log });
     const rate = await runRateBench({ numbers: rateNumbers, requestsPerSecond, log });
-    return { ...costs, ...rate };
+    if (waitingNumbers === 0) return { ...costs, ...rate };
+    // The worker's memory with that many numbers waiting (dev server; 15-25 minutes for 10,000): as `bench -- waiting`.
+    const { loadWorkerEnv } = await import('../src/config/env');
+    const waiting = await runWaitingBench({
+      numbers: waitingNumbers,
+      maxCachedWorkflows: loadWorkerEnv().CNAM_MAX_CACHED_WORKFLOWS,
+      queries: 50,
+      pollInterval: '1h',
+      settleSeconds: 120,
+      startConcurrency: 20,
+      worker: 'compiled',
+      deadlineMinutes: 60,
+      log: (line) => console.log(`[waiting] ${line}`),
+    });
+    return {
+      ...costs,
+      ...rate,
+      waitingNumbers,
+      workerRssMbPer1000Waiting: waiting.workerRssMbPer1000Waiting,
+      statusQueryMsP95: waiting.statusQueryMsP95,
+    };
   },
   /** Worker RSS with --numbers provisionings waiting for approval (each its own name) and status-query latency (dev server). */
   async waiting(args) {
