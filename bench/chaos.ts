@@ -9,7 +9,11 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { applyFleet } from '../src/app/fleet';
 import { startProvision } from '../src/app/start';
+import { planFleet } from '../src/fleet/plan';
+import { fleetRowsFrom } from '../src/fleet/rows';
+import type { provisionFleet } from '../src/fleet/workflow';
 import { DEFAULT_BUSINESS_PROFILE_SID, startTwilioSandbox, type RunningTwilioSandbox } from '../dev/sandbox/twilio';
 import { startFlowrouteSandbox, type RunningFlowrouteSandbox } from '../dev/sandbox/flowroute';
 import { startDevServer, type RunningDevServer } from '../dev/temporal/dev-server';
@@ -27,6 +31,8 @@ export interface ChaosOptions {
   killEveryMs: [number, number];
   /** A provisioning still running after this long counts as stuck. */
   deadlineMs: number;
+  /** Run the numbers as one fleet (3 Flowroute names, 2 Twilio names) instead of one provisioning each. */
+  fleet?: boolean;
   log: (line: string) => void;
 }
 
@@ -126,6 +132,39 @@ class WorkerProcess {
   }
 }
 
+/** One fleet of the numbers: Flowroute's under three names, Twilio's under two (one Business Profile). */
+async function startFleet(
+  client: Client,
+  taskQueue: string,
+  flowrouteNumbers: string[],
+  twilioNumbers: string[],
+): Promise<string> {
+  const rows = [
+    ...flowrouteNumbers.map((d, i) => ({
+      provider: 'flowroute',
+      number: `+${d}`,
+      displayName: `CHAOS F ${tag(i % 3)}`,
+      approvalPollInitial: '2s',
+      approvalPollMax: '5s',
+      associationWait: '10s',
+    })),
+    ...twilioNumbers.map((d, i) => ({
+      provider: 'twilio',
+      number: `+${d}`,
+      displayName: `CHAOS T ${tag(i % 2)}`,
+      businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
+      notificationEmail: 'ops@example.com',
+      reviewPollInitial: '2s',
+      reviewPollMax: '5s',
+      propagationWait: '10s',
+    })),
+  ];
+  const plan = planFleet(fleetRowsFrom(rows));
+  if (plan.refused.length > 0) throw new Error(`chaos fleet rows refused: ${JSON.stringify(plan.refused)}`);
+  await applyFleet(client, taskQueue, plan);
+  return plan.fleetId;
+}
+
 /** Resources the sandboxes hold more than once for one provisioning (or one number). */
 function countDuplicates(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): Record<string, number> {
   const extra = (keys: string[]) => {
@@ -205,38 +244,40 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await worker.start();
 
     const fast = { associationWait: '10s' } as const;
-    const ids = await Promise.all([
-      ...flowrouteNumbers.map(
-        async (d, i) =>
-          (
-            await startProvision(client, taskQueue, {
-              provider: 'flowroute',
-              number: `+${d}`,
-              displayName: `CHAOS F ${tag(i)}`,
-              approvalPollInitial: '2s',
-              approvalPollMax: '5s',
-              ...fast,
-            })
-          ).workflowId,
-      ),
-      ...twilioNumbers.map(
-        async (d, i) =>
-          (
-            await startProvision(client, taskQueue, {
-              provider: 'twilio',
-              phoneNumber: `+${d}`,
-              businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
-              displayName: `CHAOS T ${tag(i)}`,
-              notificationEmail: 'ops@example.com',
-              reviewPollInitial: '2s',
-              reviewPollMax: '5s',
-              // Long enough that every slow write has landed before the last duplicate sweep.
-              propagationWait: '10s',
-            })
-          ).workflowId,
-      ),
-    ]);
-    log(`started ${ids.length} provisionings on ${taskQueue}`);
+    const ids = options.fleet
+      ? [await startFleet(client, taskQueue, flowrouteNumbers, twilioNumbers)]
+      : await Promise.all([
+          ...flowrouteNumbers.map(
+            async (d, i) =>
+              (
+                await startProvision(client, taskQueue, {
+                  provider: 'flowroute',
+                  number: `+${d}`,
+                  displayName: `CHAOS F ${tag(i)}`,
+                  approvalPollInitial: '2s',
+                  approvalPollMax: '5s',
+                  ...fast,
+                })
+              ).workflowId,
+          ),
+          ...twilioNumbers.map(
+            async (d, i) =>
+              (
+                await startProvision(client, taskQueue, {
+                  provider: 'twilio',
+                  phoneNumber: `+${d}`,
+                  businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
+                  displayName: `CHAOS T ${tag(i)}`,
+                  notificationEmail: 'ops@example.com',
+                  reviewPollInitial: '2s',
+                  reviewPollMax: '5s',
+                  // Long enough that every slow write has landed before the last duplicate sweep.
+                  propagationWait: '10s',
+                })
+              ).workflowId,
+          ),
+        ]);
+    log(`started ${options.fleet ? `fleet ${ids[0]}` : `${ids.length} provisionings`} on ${taskQueue}`);
 
     const open = new Set(ids);
     const outcomes = new Map<string, string>();
@@ -252,7 +293,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         nextKillAt = Date.now() + between(options.killEveryMs);
       }
       // Once, mid-wait: the whole Temporal server dies and comes back on the same database.
-      if (!restartDone && open.size <= ids.length * 0.9 && open.size > 0) {
+      // A fleet is one workflow until its end: it gets the crash 25 s in, mid-run.
+      const midRun = options.fleet ? Date.now() - started >= 25_000 : open.size <= ids.length * 0.9;
+      if (!restartDone && midRun && open.size > 0) {
         restartDone = true;
         server.process.kill('SIGKILL');
         await new Promise((r) => server.process.once('exit', r));
@@ -289,8 +332,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // A slow write still in flight lands after its delay: count what the providers hold once it has.
     await sleep(SLOW_WRITE_MS + 500);
     const duplicates = countDuplicates(flowroute, twilio);
-    const completed = [...outcomes.values()].filter((o) => o === 'COMPLETED').length;
-    const failures = [...outcomes.entries()].filter(([, o]) => o !== 'COMPLETED').map(([id, o]) => `${id} ${o}`);
+    let completed = [...outcomes.values()].filter((o) => o === 'COMPLETED').length;
+    let failures = [...outcomes.entries()].filter(([, o]) => o !== 'COMPLETED').map(([id, o]) => `${id} ${o}`);
+    let total = ids.length;
+    if (options.fleet && outcomes.get(ids[0]!) === 'COMPLETED') {
+      // A fleet counts its numbers: each done or failed (with the provider's words).
+      const result = await client.workflow.getHandle<typeof provisionFleet>(ids[0]!).result();
+      total = result.total;
+      completed = result.counts.done;
+      failures = result.numbers.filter((x) => x.state !== 'done').map((x) => `${x.number} ${x.state}: ${x.failure}`);
+    }
     await worker.stop();
     const logLines = readFileSync(join(dir, 'worker.log'), 'utf8')
       .split('\n')
@@ -304,9 +355,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     });
     const faultsFired = [...flowroute.snapshot().faults, ...twilio.faults()].reduce((sum, f) => sum + f.fired, 0);
     return {
-      provisionings: ids.length,
+      provisionings: total,
       completed,
-      failed: outcomes.size - completed,
+      failed: options.fleet ? failures.length : outcomes.size - completed,
       stuck: open.size,
       duplicateResources: Object.values(duplicates).reduce((a, b) => a + b, 0),
       duplicates,

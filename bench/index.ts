@@ -120,6 +120,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
         'fault-rate': { type: 'string', default: '0.2' },
         kills: { type: 'string' },
         'deadline-minutes': { type: 'string', default: '20' },
+        fleet: { type: 'boolean', default: false },
       },
     });
     const provisionings = Number(values.n);
@@ -129,6 +130,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
       maxWorkerKills: values.kills === undefined ? Math.max(3, Math.ceil(provisionings / 5)) : Number(values.kills),
       killEveryMs: [4_000, 12_000],
       deadlineMs: Number(values['deadline-minutes']) * 60_000,
+      fleet: values.fleet,
       log: (line) => console.log(`[chaos] ${line}`),
     });
     for (const failure of report.failures) console.log(`[chaos] not completed: ${failure}`);
