@@ -2,7 +2,8 @@
  * Records one completed history per workflow into test/histories/, for the replay test that
  * catches non-deterministic changes to workflow code. Run after a deliberate, versioned change
  * (a `patched()` branch), with a new label so the older recordings stay and keep being replayed:
- *   npx tsx dev/record-histories.ts v3      # writes flowroute-completed-v3.json, twilio-completed-v3.json
+ *   npx tsx dev/record-histories.ts v3      # writes flowroute-completed-v3.json, twilio-completed-v3.json,
+ *                                           # fleet-completed-v3.json and its groups' <provider>-fleet-group-completed-v3.json
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +14,10 @@ import { FlowrouteClient } from '../src/providers/flowroute/client';
 import { createTwilioClient } from '../src/providers/twilio/client';
 import type { ProvisionStart } from '../src/app/schemas';
 import { startProvision } from '../src/app/start';
+import { applyFleet } from '../src/app/fleet';
+import { planFleet } from '../src/fleet/plan';
+import { fleetRowsFrom } from '../src/fleet/rows';
+import type { provisionFleet } from '../src/fleet/workflow';
 import { startSandboxes } from './sandbox/start';
 import { temporalCliPath } from './temporal/binaries';
 import { createTimeSkippingEnv, workflowBundle } from '../test/helpers/temporal';
@@ -61,20 +66,49 @@ async function main(): Promise<void> {
       },
     ],
   ];
+  // The Temporal CLI writes the JSON form that replay reads (the SDK's own serialiser trips over duplicate protobufjs copies).
+  const record = (workflowId: string, file: string) => {
+    const json = execFileSync(
+      temporalCliPath(),
+      ['workflow', 'show', '--address', env.address, '--workflow-id', workflowId, '--output', 'json'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    writeFileSync(resolve(__dirname, '..', 'test', 'histories', file), json);
+    console.log(`recorded ${file}`);
+  };
   await worker.runUntil(async () => {
     for (const [file, start] of runs) {
       const { workflowId } = await startProvision(env.client, 'record', start);
-      const handle = env.client.workflow.getHandle(workflowId);
-      await handle.result();
-      // The Temporal CLI writes the JSON form that replay reads (the SDK's own serialiser trips over duplicate protobufjs copies).
-      const json = execFileSync(
-        temporalCliPath(),
-        ['workflow', 'show', '--address', env.address, '--workflow-id', workflowId, '--output', 'json'],
-        { encoding: 'utf8' },
-      );
-      writeFileSync(resolve(__dirname, '..', 'test', 'histories', file), json);
-      console.log(`recorded ${file}`);
+      await env.client.workflow.getHandle(workflowId).result();
+      record(workflowId, file);
     }
+    // A fleet: the fleet workflow and its two groups (several numbers on one record, one Trust Product).
+    const bp = sandboxes.twilio.defaultBusinessProfileSid;
+    const plan = planFleet(
+      fleetRowsFrom([
+        { provider: 'flowroute', number: '+12065550102', displayName: 'Harbor Dental' },
+        { provider: 'flowroute', number: '+13125550100', displayName: 'Harbor Dental' },
+        {
+          provider: 'twilio',
+          number: '+12065550103',
+          displayName: 'Blue Harbor',
+          businessProfileSid: bp,
+          notificationEmail: 'ops@example.com',
+        },
+        {
+          provider: 'twilio',
+          number: '+12065550104',
+          displayName: 'Blue Harbor',
+          businessProfileSid: bp,
+          notificationEmail: 'ops@example.com',
+        },
+      ]),
+      { fleetId: 'cnam-fleet-recorded' },
+    );
+    await applyFleet(env.client, 'record', plan);
+    await env.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId).result();
+    record(plan.fleetId, `fleet-completed-${label}.json`);
+    for (const group of plan.groups) record(group.workflowId, `${group.provider}-fleet-group-completed-${label}.json`);
   });
   await sandboxes.close();
   await env.teardown();

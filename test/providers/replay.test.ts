@@ -16,12 +16,16 @@ const files = readdirSync(HISTORIES)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recordings include both providers, before and after the latest patches', () => {
+test('the recordings include both providers, before and after the latest patches, and a fleet', () => {
   for (const name of [
     'flowroute-completed.json',
     'twilio-completed.json',
     'flowroute-completed-v2.json',
     'twilio-completed-v2.json',
+    // A fleet and its two groups (several numbers on one record and on one Trust Product).
+    'fleet-completed-v3.json',
+    'flowroute-fleet-group-completed-v3.json',
+    'twilio-fleet-group-completed-v3.json',
   ]) {
     assert.ok(files.includes(name), `${name} is recorded`);
   }
