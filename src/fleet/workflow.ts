@@ -195,8 +195,7 @@ async function watchGroups(
   report: () => void,
 ): Promise<void> {
   for (let read = 0; ; read++) {
-    if (await condition(() => running() === null, WATCH_INTERVALS[Math.min(read, WATCH_INTERVALS.length - 1)]!))
-      return;
+    if (await condition(() => running() === null, WATCH_INTERVALS[Math.min(read, WATCH_INTERVALS.length - 1)]!)) return;
     const ids = running();
     if (!ids || ids.length === 0) continue;
     try {
