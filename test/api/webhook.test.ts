@@ -62,7 +62,8 @@ async function startWaitingTwilio(number: string) {
   const id: string = res.body.workflowId;
   const report = await eventually(async () => {
     const body = (await call(app, 'GET', `/v1/provisions/${id}`)).body;
-    return body.status?.step === 'awaiting-approval' ? body : undefined;
+    // Waiting once its first check is scheduled: the step is entered a moment before.
+    return body.status?.step === 'awaiting-approval' && body.status.nextCheckAt ? body : undefined;
   }, `${id} awaiting approval`);
   return { id, trustProductSid: report.status.recordId as string };
 }
