@@ -7,6 +7,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runChaos } from '../../bench/chaos';
 
+/** What the sandboxes hold more than once, by kind: nothing. */
+const NO_DUPLICATES = {
+  flowrouteRecordsPerValue: 0,
+  trustProductsPerProvisioning: 0,
+  endUsersPerProvisioning: 0,
+  entityAssignmentsPerProduct: 0,
+  productAssignmentsPerNumber: 0,
+  profileAssignmentsPerNumber: 0,
+};
+
 test('10 provisionings under faults, kill -9 of the worker and a server crash: all complete, nothing twice', {
   timeout: 8 * 60_000,
 }, async () => {
@@ -21,14 +31,7 @@ test('10 provisionings under faults, kill -9 of the worker and a server crash: a
   assert.deepEqual(report.failures, []);
   assert.equal(report.completed, 10);
   assert.equal(report.stuck, 0);
-  assert.deepEqual(report.duplicates, {
-    flowrouteRecordsPerValue: 0,
-    trustProductsPerProvisioning: 0,
-    endUsersPerProvisioning: 0,
-    entityAssignmentsPerProduct: 0,
-    productAssignmentsPerNumber: 0,
-    profileAssignmentsPerNumber: 0,
-  });
+  assert.deepEqual(report.duplicates, NO_DUPLICATES);
   // The faults were really there: a run that met none would prove nothing.
   assert.ok(report.workerKills >= 1, `${report.workerKills} worker kills`);
   assert.equal(report.serverRestarts, 1);
@@ -51,14 +54,7 @@ test('a fleet of 10 numbers under faults, kill -9 of the worker and a server cra
   });
   assert.deepEqual(report.failures, []);
   assert.deepEqual([report.provisionings, report.completed, report.stuck], [10, 10, 0]);
-  assert.deepEqual(report.duplicates, {
-    flowrouteRecordsPerValue: 0,
-    trustProductsPerProvisioning: 0,
-    endUsersPerProvisioning: 0,
-    entityAssignmentsPerProduct: 0,
-    productAssignmentsPerNumber: 0,
-    profileAssignmentsPerNumber: 0,
-  });
+  assert.deepEqual(report.duplicates, NO_DUPLICATES);
   assert.ok(report.workerKills >= 1, `${report.workerKills} worker kills`);
   assert.equal(report.serverRestarts, 1);
   assert.ok(report.faultsFired >= 5, `${report.faultsFired} faults fired`);
