@@ -40,6 +40,9 @@ export function writeWorkflowEntry(): string {
   const file = join(dir, 'workflows.ts');
   const modules = [
     ...PROVIDERS.map((p) => ({ name: p.workflowType, path: p.workflowModulePath })),
+    ...PROVIDERS.flatMap((p) =>
+      Object.values(p.lifecycle.workflowTypes).map((name) => ({ name, path: p.lifecycle.workflowModulePath })),
+    ),
     { name: 'provisionFleet', path: require.resolve('./fleet/workflow') },
     { name: 'surveyFleet', path: require.resolve('./fleet/survey-workflow') },
   ];

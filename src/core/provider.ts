@@ -9,6 +9,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps, ApiEnv } from '../api/context';
 import type { z } from 'zod';
+import type { LifecycleOperation, LifecycleResult } from './lifecycle';
 import type { NameCheck } from './names';
 import type { OptionTable } from './options';
 import type { RequestProblem } from './request-problem';
@@ -47,6 +48,25 @@ export interface FleetSpec<Input> {
    * only) takes `{ groups: [query(input), …] }` and answers `{ groups: GroupSurvey[] }` in that order.
    */
   survey: { activity: string; query(input: Input): unknown };
+}
+
+/**
+ * Rename, remove and adopt (core/lifecycle): one workflow each, exported by one module, started under
+ * the number's own workflow id (the one its provisioning has).
+ */
+export interface LifecycleSpec<RenameInput> {
+  /** The module exporting the three workflows, for the worker's bundle. */
+  workflowModulePath: string;
+  /** Each operation's workflow type: the exported function's name. */
+  workflowTypes: Record<LifecycleOperation, string>;
+  /** The workflow functions, for starting them by reference. */
+  loadWorkflows(): Promise<{
+    rename: (input: RenameInput) => Promise<LifecycleResult>;
+    remove: (input: { number: string }) => Promise<LifecycleResult>;
+    adopt: (input: { number: string }) => Promise<LifecycleResult>;
+  }>;
+  /** The rename input: number, displayName, the provider's tuning options and its own optional fields. */
+  renameInput: z.ZodType<RenameInput>;
 }
 
 /** A required CLI option of `cnam provision <provider>`; tuning options come from the option table. */
@@ -102,6 +122,9 @@ export interface ProviderModule<
   };
   /** How a fleet's rows become this provider's workflows: rows that share work go in one group. */
   fleet: FleetSpec<Input>;
+  /** Rename, remove and adopt. */
+  // biome-ignore lint/suspicious/noExplicitAny: each provider's rename input differs; its module is checked against its own
+  lifecycle: LifecycleSpec<any>;
   loadRuntime(): Promise<ProviderRuntime<Client>>;
   /** The environment variable holding the secret the provider signs its callbacks with, if it sends any. */
   callbackSecretVariable?: string;

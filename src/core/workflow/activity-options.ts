@@ -3,12 +3,15 @@
  * activities sent to that provider's own task queue (`<workflow task queue>-<provider>`), where the
  * server enforces the provider's request rate across every worker (maxTaskQueueActivitiesPerSecond).
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { NON_RETRYABLE_FAILURES } from '../failures';
 import type { CoreActivities } from '../validation-activities';
 
 const OPTIONS = {
   startToCloseTimeout: '30s',
+  // On cancel, a call in flight is let finish (or time out) before the workflow goes on to undo: the
+  // undo then reads a provider that is no longer changing under it. Not retried once cancelled.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,

@@ -16,6 +16,15 @@ export const PROVISION_STEPS = [
   'enabling-lookup',
   'awaiting-propagation',
   'confirming',
+  // Rename, remove and adopt (src/core/lifecycle.ts): reading what the number shows now, taking it off,
+  // moving it onto the new name's Trust Product, deleting what no number uses any more.
+  'reading-current',
+  'unassigning',
+  'moving-number',
+  'deleting-old',
+  // Cancelled (or a rename that failed): undoing what this run created, then ended.
+  'undoing',
+  'cancelled',
   'completed',
   'failed',
 ] as const;
@@ -30,6 +39,20 @@ export interface StepRecord {
   step: ProvisionStep;
   /** ISO-8601 time the step started. */
   at: string;
+}
+
+/** What a run does to a number; provisionings started before this field existed report none (`provision`). */
+export const OPERATIONS = ['provision', 'rename', 'remove', 'adopt'] as const;
+
+export type Operation = (typeof OPERATIONS)[number];
+
+/** One undo step's outcome, after a cancel (or a failed rename or removal). */
+export interface UndoOutcome {
+  /** What the step undoes, e.g. `delete CNAM record 24141`. */
+  step: string;
+  /** `undone`; `nothing` when there was nothing to undo; `kept` when it cannot be undone (`detail` says why); `failed` when the provider refused. */
+  outcome: 'undone' | 'nothing' | 'kept' | 'failed';
+  detail: string;
 }
 
 /** The answer of the `getStatus` query, for any provider. */
@@ -50,6 +73,10 @@ export interface ProvisionStatus {
   stepsDone: StepRecord[];
   /** Why the provisioning failed, when it did. */
   failure: string | null;
+  /** The operation; absent in runs started before rename, remove and adopt existed (those are provisionings). */
+  operation?: Operation;
+  /** After a cancel (or a failed rename or removal): each undo step in the order run, with what it did. */
+  undo?: UndoOutcome[];
 }
 
 /** Current step, ids, approval state, next check time and the steps done. */

@@ -3,9 +3,16 @@
  * `getStatus` query, and the `checkNow` update that cuts a review wait short. Knows no provider: each
  * workflow passes its own label and registers its own provider-specific messages.
  */
-import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { isCancellation, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from './search-attributes';
-import { checkNow, checkNowSignal, getStatus, type ProvisionStatus, type ProvisionStep } from './messages';
+import {
+  checkNow,
+  checkNowSignal,
+  getStatus,
+  type Operation,
+  type ProvisionStatus,
+  type ProvisionStep,
+} from './messages';
 
 const STEP_SENTENCES: Record<ProvisionStep, string> = {
   validating: 'Checking the name and number',
@@ -17,6 +24,12 @@ const STEP_SENTENCES: Record<ProvisionStep, string> = {
   'enabling-lookup': 'Enabling Caller Name Lookup',
   'awaiting-propagation': 'Waiting for the name to take effect',
   confirming: 'Confirming the assignment on the number',
+  'reading-current': 'Reading the name the number shows now',
+  unassigning: 'Taking the name off the number',
+  'moving-number': "Moving the number onto the new name's Trust Product",
+  'deleting-old': 'Deleting the old name, which no number uses any more',
+  undoing: 'Cancelled: undoing what this run created',
+  cancelled: 'Cancelled',
   completed: 'Done: the name is provisioned',
   failed: 'Failed',
 };
@@ -28,6 +41,8 @@ export interface ProgressInit {
   label: string;
   number: string;
   displayName: string;
+  /** Rename, remove or adopt; a provisioning leaves it out. */
+  operation?: Operation;
 }
 
 export class Progress {
@@ -38,7 +53,7 @@ export class Progress {
   /** True while polling the provider's review: the only time `checkNow` has anything to cut short. */
   awaitingReview = false;
 
-  constructor({ label, ...init }: ProgressInit) {
+  constructor({ label, operation = 'provision', ...init }: ProgressInit) {
     this.label = label;
     // The workflow's clock (`new Date()` is the time of the current workflow task): deterministic.
     this.status = {
@@ -50,6 +65,7 @@ export class Progress {
       nextCheckAt: null,
       stepsDone: [{ step: 'validating', at: new Date().toISOString() }],
       failure: null,
+      operation,
     };
     setHandler(getStatus, () => this.status);
     setHandler(checkNow, () => this.requestCheck(), {
@@ -114,9 +130,18 @@ export class Progress {
     try {
       return await flow();
     } catch (err) {
-      this.fail(err instanceof Error ? err.message : String(err));
+      if (isCancellation(err)) this.enter('cancelled', this.cancelledDetails());
+      else this.fail(err instanceof Error ? err.message : String(err));
       throw err;
     }
+  }
+
+  private cancelledDetails(): string {
+    const undo = this.status.undo ?? [];
+    const kept = undo.filter((o) => o.outcome === 'kept' || o.outcome === 'failed');
+    if (kept.length === 0)
+      return `Cancelled; ${undo.some((o) => o.outcome === 'undone') ? 'everything this run created was undone' : 'nothing needed undoing'}`;
+    return `Cancelled; not undone: ${kept.map((o) => `${o.step} (${o.detail})`).join('; ')}`;
   }
 
   fail(message: string): void {

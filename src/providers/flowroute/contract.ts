@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CnamRecord } from './client';
 import { displayName, phone, tuningFields } from '../../core/contract-fields';
+import { renameBaseFields } from '../../core/lifecycle';
 import { FLOWROUTE_OPTIONS, MAX_NUMBERS_PER_RECORD } from './options';
 
 export const flowrouteInput = z.strictObject({
@@ -55,3 +56,8 @@ export type FlowrouteProvisionResult = z.infer<typeof flowrouteResult>;
 
 /** A CNAM record as the workflow sees it (plain JSON, no secrets): what the client reads, minus the numbers it is on. */
 export type CnamRecordView = Omit<CnamRecord, 'numberIds'>;
+
+/** `cnam rename --provider flowroute`: the number, the new name, and the provisioning's tuning options (review and association waits). */
+export const flowrouteRenameInput = z.strictObject({ ...renameBaseFields, ...tuningFields(FLOWROUTE_OPTIONS) });
+
+export type FlowrouteRenameInput = z.infer<typeof flowrouteRenameInput>;

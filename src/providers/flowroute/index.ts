@@ -72,5 +72,16 @@ export const flowroute: ProviderModule<
       }),
     },
   },
+  lifecycle: {
+    workflowModulePath: require.resolve('./lifecycle-workflow'),
+    workflowTypes: { rename: 'renameFlowrouteCnam', remove: 'removeFlowrouteCnam', adopt: 'adoptFlowrouteCnam' },
+    loadWorkflows: async () => {
+      const w = await import('./lifecycle-workflow');
+      return { rename: w.renameFlowrouteCnam, remove: w.removeFlowrouteCnam, adopt: w.adoptFlowrouteCnam };
+    },
+    get renameInput() {
+      return (require('./contract') as typeof import('./contract')).flowrouteRenameInput;
+    },
+  },
   loadRuntime: async () => (await import('./runtime')).flowrouteRuntime,
 };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { displayName, phone, tuningFields } from '../../core/contract-fields';
+import { renameBaseFields } from '../../core/lifecycle';
 import type { RequestProblem } from '../../core/request-problem';
 import { MAX_NUMBERS_PER_TRUST_PRODUCT, TWILIO_OPTIONS } from './options';
 
@@ -41,6 +42,19 @@ export const twilioInput = z.strictObject({
 });
 
 export type TwilioProvisionInput = z.infer<typeof twilioInput>;
+
+/**
+ * `cnam rename --provider twilio`: the number and the new name. The Business Profile and the email for
+ * the new Trust Product are read from the one the number is on now; `notificationEmail` overrides the email.
+ */
+export const twilioRenameInput = z.strictObject({
+  ...renameBaseFields,
+  notificationEmail: twilioInput.shape.notificationEmail.optional(),
+  statusCallbackUrl: twilioInput.shape.statusCallbackUrl,
+  ...tuningFields(TWILIO_OPTIONS),
+});
+
+export type TwilioRenameInput = z.infer<typeof twilioRenameInput>;
 
 const twilioFieldRules = z.object({
   businessProfileSid: z.string().regex(BU_SID, 'must be a Business Profile SID: BU followed by 32 hex digits'),

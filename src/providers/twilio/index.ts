@@ -103,6 +103,17 @@ export const twilio: ProviderModule<'twilio', TwilioProvisionInput, TwilioProvis
       }),
     },
   },
+  lifecycle: {
+    workflowModulePath: require.resolve('./lifecycle-workflow'),
+    workflowTypes: { rename: 'renameTwilioCnam', remove: 'removeTwilioCnam', adopt: 'adoptTwilioCnam' },
+    loadWorkflows: async () => {
+      const w = await import('./lifecycle-workflow');
+      return { rename: w.renameTwilioCnam, remove: w.removeTwilioCnam, adopt: w.adoptTwilioCnam };
+    },
+    get renameInput() {
+      return (require('./contract') as typeof import('./contract')).twilioRenameInput;
+    },
+  },
   loadRuntime: async () => (await import('./runtime')).twilioRuntime,
   // Twilio signs callbacks with the account's auth token (even when the worker uses an API key).
   callbackSecretVariable: 'TWILIO_AUTH_TOKEN',
