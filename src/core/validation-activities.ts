@@ -75,6 +75,18 @@ export function createCoreActivities(nameRules: NameRulesByProvider) {
       return check.value;
     },
 
+    /** Rejects a bad number before any provider call (rename, remove and adopt of what a number shows). */
+    async validateNumber({ number }: { number: string }): Promise<{ e164: string }> {
+      const phone = normalizeUsLongCode(number);
+      if (phone.ok) return { e164: phone.e164 };
+      throw ApplicationFailure.create({
+        type: FailureType.InvalidInput,
+        message: `Invalid number: ${describeProblems([{ field: 'number', rule: phone.rule, message: phone.message }])}`,
+        nonRetryable: true,
+        details: [[{ field: 'number', rule: phone.rule, message: phone.message }]],
+      });
+    },
+
     /**
      * Many numbers under one name (a group of a fleet): one activity instead of one per number. Each
      * number is valid or refused with its problems; the name is checked once.

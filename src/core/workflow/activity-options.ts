@@ -23,6 +23,7 @@ const OPTIONS = {
 /** The core activities: no provider call, so they stay on the workflow's own task queue. */
 export const CORE_ACTIVITY_NAMES = [
   'validateProvisionRequest',
+  'validateNumber',
   'validateProvisionGroup',
   'computeEffectiveBy',
 ] as const satisfies readonly (keyof CoreActivities)[];

@@ -77,6 +77,8 @@ export async function undoingOnCancel<T>(
   } catch (err) {
     const cancelled = isCancellation(err);
     if (!cancelled && !options.undoOnFailure) throw err;
+    // A failure before anything was written: nothing to undo, nothing to say.
+    if (!cancelled && undo.pending === 0) throw err;
     if (undo.pending === 0) {
       progress.status.undo = undo.committed
         ? [{ step: 'undo', outcome: 'kept', detail: undo.committed }]

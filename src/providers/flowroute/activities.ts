@@ -9,6 +9,7 @@ import { FlowrouteApiError } from './errors';
 import { type FlowrouteSurveyGroup, surveyFlowroute } from './survey';
 import type { GroupSurvey } from '../../fleet/messages';
 import { FailureType } from '../../core/failures';
+import type { UndoStepResult } from '../../core/workflow/undo';
 import { mapProviderErrors, providerFailure } from '../../core/provider-failures';
 
 export interface FlowrouteActivityDeps {
@@ -98,6 +99,60 @@ export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) 
       return { cnamPresetId: number.cnamPresetId };
     },
 
+    /**
+     * Deletes a record no number uses (by id, or by value: a create whose response was lost is found
+     * that way too). Kept, saying why, while any number carries it; already gone is nothing to do.
+     */
+    async deleteFlowrouteRecordIfUnused(input: { id: string } | { value: string }): Promise<UndoStepResult> {
+      const record = await flowrouteCall(() =>
+        'id' in input ? orNull(client().getCnam(input.id)) : client().findCnamByValue(input.value),
+      );
+      if (!record) return { outcome: 'nothing', detail: 'no such record (already deleted)' };
+      if (record.numberIds.length > 0) {
+        const shown = record.numberIds.slice(0, 3).map((n) => `+${n}`);
+        const more = record.numberIds.length > 3 ? ` and ${record.numberIds.length - 3} more` : '';
+        return { outcome: 'kept', detail: `record ${record.id} is still on ${shown.join(', ')}${more}` };
+      }
+      // Deleting a record also unassigns every number that uses it: none does, as read just now.
+      const deleted = await flowrouteCall(() =>
+        orNull(
+          client()
+            .deleteCnam(record.id)
+            .then(() => true),
+        ),
+      );
+      return deleted
+        ? { outcome: 'undone', detail: `record ${record.id} ("${record.value}") deleted` }
+        : { outcome: 'nothing', detail: `record ${record.id} was already deleted` };
+    },
+
+    /**
+     * Puts `cnamId` on the number (null: takes its CNAM off, DELETE …/relationships/cnams). With
+     * `onlyIfCarrying`, nothing is changed unless the number carries that record now, so an undo never
+     * overwrites a change someone made after this run.
+     */
+    async setFlowrouteNumberCnam(input: {
+      numberId: string;
+      cnamId: string | null;
+      onlyIfCarrying?: string | null;
+    }): Promise<UndoStepResult> {
+      const { cnamPresetId } = await flowrouteCall(() => client().getNumber(input.numberId));
+      const target = input.cnamId === null ? 'no CNAM' : `record ${input.cnamId}`;
+      if (cnamPresetId === input.cnamId) return { outcome: 'nothing', detail: `+${input.numberId} carries ${target}` };
+      if (input.onlyIfCarrying !== undefined && cnamPresetId !== input.onlyIfCarrying) {
+        return {
+          outcome: 'kept',
+          detail: `+${input.numberId} now carries ${cnamPresetId === null ? 'no CNAM' : `record ${cnamPresetId}`}, not ${input.onlyIfCarrying}; left as it is`,
+        };
+      }
+      const cnamId = input.cnamId;
+      await flowrouteCall(async () => {
+        if (cnamId === null) await client().unassignCnam(input.numberId);
+        else await client().assignCnam(input.numberId, cnamId);
+      });
+      return { outcome: 'undone', detail: `+${input.numberId} carries ${target} again` };
+    },
+
     /** For a fleet's plan (read only): the records it would reuse, names already rejected, numbers already assigned. */
     async surveyFlowrouteFleet({ groups }: { groups: FlowrouteSurveyGroup[] }): Promise<{ groups: GroupSurvey[] }> {
       return { groups: await flowrouteCall(() => surveyFlowroute(client(), groups)) };
@@ -116,6 +171,16 @@ function view(r: CnamRecord): CnamRecordView {
     createdAt: r.createdAt,
     approvedAt: r.approvedAt,
   };
+}
+
+/** The call's value, or null when Flowroute answers 404 (the resource is gone). */
+async function orNull<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof FlowrouteApiError && err.status === 404) return null;
+    throw err;
+  }
 }
 
 function isDuplicate(err: unknown): boolean {

@@ -2,7 +2,7 @@
  * The Flowroute workflow's tuning options: defaults, bounds, CLI flags and help, in one table
  * (see core/options). Flowroute says approval takes up to 48 h and the association 5-7 business days.
  */
-import type { OptionTable } from '../../core/options';
+import type { OptionTable, TuningInput } from '../../core/options';
 
 /** Numbers one workflow assigns a record to: each is an activity, and the history must stay small. */
 export const MAX_NUMBERS_PER_RECORD = 500;
@@ -40,3 +40,6 @@ export const FLOWROUTE_OPTIONS = {
     help: 'demo/test override: wait this long instead of business days',
   },
 } as const satisfies OptionTable;
+
+/** The tuning fields of any Flowroute workflow input (provision or rename). */
+export type FlowrouteTuning = TuningInput<typeof FLOWROUTE_OPTIONS>;

@@ -7,17 +7,13 @@
 import { ActivityFailure, ApplicationFailure, patched, sleep } from '@temporalio/workflow';
 import { FailureType } from '../../core/failures';
 import { proxyCnamActivities } from '../../core/workflow/activity-options';
-import { optionGiven, optionValue, requireOptionsInBounds } from '../../core/workflow/options';
-import { pollUntilDecided } from '../../core/workflow/polling';
+import { requireOptionsInBounds } from '../../core/workflow/options';
 import { Progress } from '../../core/workflow/progress';
+import { UndoLog, undoingOnCancel } from '../../core/workflow/undo';
 import type { FlowrouteActivities } from './activities';
-import type {
-  CnamRecordView,
-  FlowrouteNumberOutcome,
-  FlowrouteProvisionInput,
-  FlowrouteProvisionResult,
-} from './contract';
+import type { FlowrouteNumberOutcome, FlowrouteProvisionInput, FlowrouteProvisionResult } from './contract';
 import { FLOWROUTE_OPTIONS } from './options';
+import { associationEffectiveBy, awaitApproval, findOrCreateRecord } from './steps';
 
 /** Assignments in flight at once in a group; the server's rate limit on the Flowroute queue sets the pace. */
 const ASSIGN_CONCURRENCY = 50;
@@ -31,12 +27,20 @@ export async function provisionFlowrouteCnam(input: FlowrouteProvisionInput): Pr
     number: input.number,
     displayName: input.displayName,
   });
+  // Cancel means undo: what this run created (a record, an assignment) is taken back, see core/workflow/undo.
+  const undo = new UndoLog();
   return progress.recordingFailure(() =>
-    input.additionalNumbers?.length ? provisionGroup(input, progress) : provision(input, progress),
+    undoingOnCancel(progress, undo, () =>
+      input.additionalNumbers?.length ? provisionGroup(input, progress, undo) : provision(input, progress, undo),
+    ),
   );
 }
 
-async function provision(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {
+async function provision(
+  input: FlowrouteProvisionInput,
+  progress: Progress,
+  undo: UndoLog,
+): Promise<FlowrouteProvisionResult> {
   requireOptionsInBounds(FLOWROUTE_OPTIONS, input);
   const request = await acts.validateProvisionRequest({
     provider: 'flowroute',
@@ -48,10 +52,12 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
   const numberId = request.e164.slice(1);
   // Before anything is created: a number not on the account would otherwise fail only at assignment,
   // after the whole review. Histories recorded before this check replay without it.
-  if (patched('check-number-first')) await acts.requireFlowrouteNumber({ numberId, e164: request.e164 });
+  const previous = patched('check-number-first')
+    ? await acts.requireFlowrouteNumber({ numberId, e164: request.e164 })
+    : { cnamPresetId: null };
 
   progress.enter('creating-record');
-  const { record, reusedExistingRecord } = await findOrCreateRecord(request.displayName);
+  const { record, reusedExistingRecord } = await findOrCreateRecord(request.displayName, undo);
   const recordId = record.id;
   progress.resource('cnamRecordId', recordId, { main: true });
 
@@ -61,6 +67,10 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
   const approvedAt = new Date().toISOString();
 
   progress.enter('assigning');
+  undo.push(
+    `put ${previous.cnamPresetId === null ? 'no CNAM' : `record ${previous.cnamPresetId}`} back on ${request.e164}`,
+    () => acts.setFlowrouteNumberCnam({ numberId, cnamId: previous.cnamPresetId, onlyIfCarrying: recordId }),
+  );
   await acts.assignFlowrouteCnam({ numberId, cnamId: recordId });
   const assignedAt = new Date().toISOString();
 
@@ -101,7 +111,11 @@ async function provision(input: FlowrouteProvisionInput, progress: Progress): Pr
 }
 
 /** One record for many numbers: validated together, created and awaited once, assigned to each, confirmed in one read. */
-async function provisionGroup(input: FlowrouteProvisionInput, progress: Progress): Promise<FlowrouteProvisionResult> {
+async function provisionGroup(
+  input: FlowrouteProvisionInput,
+  progress: Progress,
+  undo: UndoLog,
+): Promise<FlowrouteProvisionResult> {
   requireOptionsInBounds(FLOWROUTE_OPTIONS, input);
   const group = await acts.validateProvisionGroup({
     provider: 'flowroute',
@@ -120,7 +134,7 @@ async function provisionGroup(input: FlowrouteProvisionInput, progress: Progress
   progress.validated(numbers[0]!, group.displayName);
 
   progress.enter('creating-record');
-  const { record, reusedExistingRecord } = await findOrCreateRecord(group.displayName);
+  const { record, reusedExistingRecord } = await findOrCreateRecord(group.displayName, undo);
   const recordId = record.id;
   progress.resource('cnamRecordId', recordId, { main: true });
 
@@ -135,6 +149,9 @@ async function provisionGroup(input: FlowrouteProvisionInput, progress: Progress
   const assignNext = async (): Promise<void> => {
     while (next < numbers.length) {
       const e164 = numbers[next++]!;
+      undo.push(`take record ${recordId} off ${e164}`, () =>
+        acts.setFlowrouteNumberCnam({ numberId: e164.slice(1), cnamId: null, onlyIfCarrying: recordId }),
+      );
       try {
         await acts.assignFlowrouteCnam({ numberId: e164.slice(1), cnamId: recordId });
         assigned.push(e164);
@@ -201,55 +218,4 @@ function groupFailure(recordId: string, failures: Map<string, string>): Applicat
     message: `No number carries CNAM record ${recordId}: ${[...failures].map(([n, why]) => `${n}: ${why}`).join('; ')}`,
     nonRetryable: true,
   });
-}
-
-/** Reuses a record with this value on the account (a rerun, or a name already stored), else creates one. */
-async function findOrCreateRecord(value: string): Promise<{ record: CnamRecordView; reusedExistingRecord: boolean }> {
-  const existing = await acts.findFlowrouteCnamRecord({ value });
-  if (existing) return { record: existing, reusedExistingRecord: true };
-  const created = await acts.createFlowrouteCnamRecord({ value });
-  return { record: created.record, reusedExistingRecord: !created.created };
-}
-
-/** When the association takes effect: the business days Flowroute documents, or the demo/test override. */
-async function associationEffectiveBy(input: FlowrouteProvisionInput, assignedAt: string): Promise<string> {
-  if (input.associationWait !== undefined) {
-    return new Date(
-      new Date(assignedAt).getTime() + optionValue(FLOWROUTE_OPTIONS, input, 'associationWait'),
-    ).toISOString();
-  }
-  const businessDays = optionValue(FLOWROUTE_OPTIONS, input, 'associationBusinessDays');
-  return (await acts.computeEffectiveBy({ from: assignedAt, businessDays })).effectiveBy;
-}
-
-/** Polls the record over Flowroute's up-to-48-hour review; a rejection fails with Flowroute's reason. */
-async function awaitApproval(input: FlowrouteProvisionInput, recordId: string, progress: Progress): Promise<void> {
-  progress.status.approval = 'pending';
-  await pollUntilDecided(
-    progress,
-    {
-      timeoutMs: optionValue(FLOWROUTE_OPTIONS, input, 'approvalTimeout'),
-      initialIntervalMs: optionValue(FLOWROUTE_OPTIONS, input, 'approvalPollInitial'),
-      maxIntervalMs: optionValue(FLOWROUTE_OPTIONS, input, 'approvalPollMax'),
-    },
-    async () => {
-      const current = await acts.getFlowrouteCnamRecord({ id: recordId });
-      if (current.isApproved) return true;
-      if (current.rejectionReason) {
-        progress.status.approval = 'rejected';
-        throw ApplicationFailure.create({
-          type: FailureType.CnamRejected,
-          message: `Flowroute rejected CNAM record ${recordId} ("${current.value}"): ${current.rejectionReason}`,
-          nonRetryable: true,
-          details: [{ recordId, rejectionReason: current.rejectionReason }],
-        });
-      }
-      return false;
-    },
-    {
-      describeWait: (at) => `waiting for Flowroute approval of record ${recordId}, next check ${at.toISOString()}`,
-      timedOut: `Flowroute did not decide on CNAM record ${recordId} within ${String(optionGiven(FLOWROUTE_OPTIONS, input, 'approvalTimeout'))}; the record is kept, start again to keep waiting.`,
-    },
-  );
-  progress.status.approval = 'approved';
 }
