@@ -3,6 +3,8 @@
  * under a mix of network faults (5xx, 429 without Retry-After, resets, lost responses, slow writes),
  * with the worker process killed with SIGKILL at random intervals and the Temporal server killed
  * and restarted once mid-wait. At the end it reads the sandboxes' state and counts duplicates.
+ * With `rename`, every number is first provisioned calmly, then renamed under the same chaos: the
+ * sandboxes are sampled every second for a number showing no name, and read at the end for leftovers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +13,9 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { applyFleet } from '../src/app/fleet';
 import { startProvision } from '../src/app/start';
+import { provisionWorkflowId } from '../src/config/constants';
+import { flowroute as flowrouteModule } from '../src/providers/flowroute';
+import { twilio as twilioModule } from '../src/providers/twilio';
 import { planFleet } from '../src/fleet/plan';
 import { fleetRowsFrom } from '../src/fleet/rows';
 import type { provisionFleet } from '../src/fleet/workflow';
@@ -33,6 +38,8 @@ export interface ChaosOptions {
   deadlineMs: number;
   /** Run the numbers as one fleet (3 Flowroute names, 2 Twilio names) instead of one provisioning each. */
   fleet?: boolean;
+  /** Provision every number without faults first, then rename each under the chaos. */
+  rename?: boolean;
   log: (line: string) => void;
 }
 
@@ -54,6 +61,19 @@ export interface ChaosReport {
   workerCoreLogLines: number;
   wallSeconds: number;
   failures: string[];
+  /** With `rename`: what the numbers showed through and after the renames. */
+  rename?: RenameReport;
+}
+
+export interface RenameReport {
+  /** Numbers whose provider shows the new name at the end. */
+  showingNewName: number;
+  /** Records no number carries, Trust Products no number is on, End Users no product holds: none expected. */
+  leftovers: string[];
+  /** One-second samples in which a Flowroute number carried no record (its reassignment is one call: none expected). */
+  flowrouteSamplesWithoutName: number;
+  /** Samples in which a Twilio number was on no CNAM Trust Product: the move is two calls, so a kill between them shows here. */
+  twilioSamplesWithoutName: number;
 }
 
 const CLI = resolve(__dirname, '..', 'bin', 'cnam.js');
@@ -165,6 +185,130 @@ async function startFleet(
   return plan.fleetId;
 }
 
+const POLLING = { approvalPollInitial: '2s', approvalPollMax: '5s' } as const;
+const REVIEW_POLLING = { reviewPollInitial: '2s', reviewPollMax: '5s' } as const;
+
+/** One provisioning per number, under a name of its own. */
+async function provisionEach(
+  client: Client,
+  taskQueue: string,
+  flowrouteNumbers: string[],
+  twilioNumbers: string[],
+): Promise<string[]> {
+  return Promise.all([
+    ...flowrouteNumbers.map(
+      async (d, i) =>
+        (
+          await startProvision(client, taskQueue, {
+            provider: 'flowroute',
+            number: `+${d}`,
+            displayName: `CHAOS F ${tag(i)}`,
+            ...POLLING,
+            associationWait: '10s',
+          })
+        ).workflowId,
+    ),
+    ...twilioNumbers.map(
+      async (d, i) =>
+        (
+          await startProvision(client, taskQueue, {
+            provider: 'twilio',
+            phoneNumber: `+${d}`,
+            businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
+            displayName: `CHAOS T ${tag(i)}`,
+            notificationEmail: 'ops@example.com',
+            ...REVIEW_POLLING,
+            // Long enough that every slow write has landed before the last duplicate sweep.
+            propagationWait: '10s',
+          })
+        ).workflowId,
+    ),
+  ]);
+}
+
+/** The name the i-th number is renamed to (Flowroute and Twilio store it upper-cased as given here). */
+const renamedTo = (i: number) => `CHAOS R ${tag(i)}`;
+
+/** Renames every number, under the number's own workflow id (each provisioning has completed). */
+async function renameEach(
+  client: Client,
+  taskQueue: string,
+  flowrouteNumbers: string[],
+  twilioNumbers: string[],
+): Promise<void> {
+  const [flowrouteFlows, twilioFlows] = await Promise.all([
+    flowrouteModule.lifecycle.loadWorkflows(),
+    twilioModule.lifecycle.loadWorkflows(),
+  ]);
+  await Promise.all([
+    ...flowrouteNumbers.map((d, i) =>
+      client.workflow.start(flowrouteFlows.rename, {
+        taskQueue,
+        workflowId: provisionWorkflowId('flowroute', `+${d}`),
+        args: [{ number: `+${d}`, displayName: renamedTo(i), ...POLLING, associationWait: '10s' }],
+      }),
+    ),
+    ...twilioNumbers.map((d, i) =>
+      client.workflow.start(twilioFlows.rename, {
+        taskQueue,
+        workflowId: provisionWorkflowId('twilio', `+${d}`),
+        args: [
+          {
+            number: `+${d}`,
+            displayName: renamedTo(flowrouteNumbers.length + i),
+            ...REVIEW_POLLING,
+            propagationWait: '10s',
+          },
+        ],
+      }),
+    ),
+  ]);
+}
+
+/** Waits until none of `ids` runs (or `timeoutMs` passes). */
+async function settle(client: Client, ids: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const id of ids) {
+    while (Date.now() < deadline && (await client.workflow.getHandle(id).describe()).status.name === 'RUNNING')
+      await sleep(500);
+  }
+}
+
+/** Number (digits) → the name its provider shows now; a number showing none is absent. */
+function namesShown(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): Map<string, string> {
+  const shown = new Map<string, string>();
+  const f = flowroute.snapshot();
+  const values = new Map(f.records.map((r) => [r.id, r.value]));
+  for (const [d, id] of Object.entries(f.assignments)) shown.set(d, values.get(id) ?? '?');
+  const s = twilio.state;
+  for (const a of s.trustProductAssignments.values()) {
+    const pn = s.phoneNumbers.get(a.channelEndpointSid);
+    const endUser = [...s.entityAssignments.values()]
+      .filter((e) => e.trustProductSid === a.parentSid)
+      .map((e) => s.endUsers.get(e.objectSid))
+      .find((eu) => eu?.type === 'cnam_information');
+    if (pn) shown.set(pn.phoneNumber.slice(1), String(endUser?.attributes.cnam_display_name ?? '?').toUpperCase());
+  }
+  return shown;
+}
+
+/** Resources no number uses: a record on no number, a Trust Product with no number, an End User on no product. */
+function leftovers(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): string[] {
+  const f = flowroute.snapshot();
+  const s = twilio.state;
+  const productsWithNumbers = new Set([...s.trustProductAssignments.values()].map((a) => a.parentSid));
+  const heldEndUsers = new Set([...s.entityAssignments.values()].map((a) => a.objectSid));
+  return [
+    ...f.records.filter((r) => r.numberIds.length === 0).map((r) => `Flowroute record ${r.id} "${r.value}"`),
+    ...[...s.trustProducts.values()]
+      .filter((tp) => !productsWithNumbers.has(tp.sid))
+      .map((tp) => `Trust Product ${tp.sid} "${tp.friendlyName}" (${tp.status})`),
+    ...[...s.endUsers.values()]
+      .filter((eu) => !heldEndUsers.has(eu.sid))
+      .map((eu) => `End User ${eu.sid} "${eu.friendlyName}"`),
+  ];
+}
+
 /** Resources the sandboxes hold more than once for one provisioning (or one number). */
 function countDuplicates(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): Record<string, number> {
   const extra = (keys: string[]) => {
@@ -233,50 +377,34 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   );
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
-  try {
+  const armFaults = () => {
     for (const fault of faultMix(options.faultRate)) {
       flowroute.injectFault({ path: '/v2/', ...fault });
       twilio.injectFault({ ...fault });
     }
+  };
+  const samplesWithoutName = { flowroute: 0, twilio: 0 };
+  try {
+    // A rename run provisions first, calmly; its faults come with the renames.
+    if (!options.rename) armFaults();
     log(
       `dev server ${server.address}, sandboxes ${flowroute.url} ${twilio.url}, faults on ${Math.round(options.faultRate * 100)}% of provider requests`,
     );
     await worker.start();
 
-    const fast = { associationWait: '10s' } as const;
     const ids = options.fleet
       ? [await startFleet(client, taskQueue, flowrouteNumbers, twilioNumbers)]
-      : await Promise.all([
-          ...flowrouteNumbers.map(
-            async (d, i) =>
-              (
-                await startProvision(client, taskQueue, {
-                  provider: 'flowroute',
-                  number: `+${d}`,
-                  displayName: `CHAOS F ${tag(i)}`,
-                  approvalPollInitial: '2s',
-                  approvalPollMax: '5s',
-                  ...fast,
-                })
-              ).workflowId,
-          ),
-          ...twilioNumbers.map(
-            async (d, i) =>
-              (
-                await startProvision(client, taskQueue, {
-                  provider: 'twilio',
-                  phoneNumber: `+${d}`,
-                  businessProfileSid: DEFAULT_BUSINESS_PROFILE_SID,
-                  displayName: `CHAOS T ${tag(i)}`,
-                  notificationEmail: 'ops@example.com',
-                  reviewPollInitial: '2s',
-                  reviewPollMax: '5s',
-                  // Long enough that every slow write has landed before the last duplicate sweep.
-                  propagationWait: '10s',
-                })
-              ).workflowId,
-          ),
-        ]);
+      : await provisionEach(client, taskQueue, flowrouteNumbers, twilioNumbers);
+    if (options.rename) {
+      await settle(client, ids, 120_000);
+      for (const id of ids) {
+        const { status } = await client.workflow.getHandle(id).describe();
+        if (status.name !== 'COMPLETED') throw new Error(`chaos rename: provisioning ${id} ended ${status.name}`);
+      }
+      log(`${ids.length} numbers provisioned; renaming them under faults`);
+      armFaults();
+      await renameEach(client, taskQueue, flowrouteNumbers, twilioNumbers);
+    }
     log(`started ${options.fleet ? `fleet ${ids[0]}` : `${ids.length} provisionings`} on ${taskQueue}`);
 
     const open = new Set(ids);
@@ -286,6 +414,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let restartDone = false;
     while (open.size > 0 && Date.now() < deadline) {
       await sleep(1_000);
+      if (options.rename) {
+        const shown = namesShown(flowroute, twilio);
+        samplesWithoutName.flowroute += flowrouteNumbers.filter((d) => !shown.has(d)).length;
+        samplesWithoutName.twilio += twilioNumbers.filter((d) => !shown.has(d)).length;
+      }
       if (worker.kills < options.maxWorkerKills && Date.now() >= nextKillAt) {
         await worker.kill();
         log(`worker killed with SIGKILL (${worker.kills}); ${open.size} open`);
@@ -371,6 +504,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workerCoreLogLines: parsed.filter((p) => p?.sdkComponent === 'core').length,
       wallSeconds: Math.round((Date.now() - started) / 100) / 10,
       failures: [...failures, ...[...open].map((id) => `${id} still running at the deadline`)],
+      ...(options.rename && {
+        rename: {
+          showingNewName: [...namesShown(flowroute, twilio)].filter(
+            ([d, name]) => name === renamedTo(numbers.indexOf(d)),
+          ).length,
+          leftovers: leftovers(flowroute, twilio),
+          flowrouteSamplesWithoutName: samplesWithoutName.flowroute,
+          twilioSamplesWithoutName: samplesWithoutName.twilio,
+        },
+      }),
     };
   } finally {
     await worker.stop();

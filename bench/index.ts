@@ -121,6 +121,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
         kills: { type: 'string' },
         'deadline-minutes': { type: 'string', default: '20' },
         fleet: { type: 'boolean', default: false },
+        rename: { type: 'boolean', default: false },
       },
     });
     const provisionings = Number(values.n);
@@ -131,12 +132,16 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<object>> = {
       killEveryMs: [4_000, 12_000],
       deadlineMs: Number(values['deadline-minutes']) * 60_000,
       fleet: values.fleet,
+      rename: values.rename,
       log: (line) => console.log(`[chaos] ${line}`),
     });
     for (const failure of report.failures) console.log(`[chaos] not completed: ${failure}`);
     console.log(`[chaos] duplicates by kind: ${JSON.stringify(report.duplicates)}`);
-    const { failures: _failures, duplicates: _duplicates, ...figures } = report;
-    return figures;
+    const { failures: _failures, duplicates: _duplicates, rename, ...figures } = report;
+    if (!rename) return figures;
+    for (const leftover of rename.leftovers) console.log(`[chaos] left over: ${leftover}`);
+    const { leftovers, ...renameFigures } = rename;
+    return { ...figures, ...renameFigures, leftovers: leftovers.length };
   },
 };
 

@@ -290,6 +290,48 @@ describe('Flowroute: cancel means undo', () => {
     }
   });
 
+  test('a provisioning cancelled before it created anything ends cancelled, saying nothing needed undoing', async () => {
+    const h = await harness();
+    try {
+      // Flowroute answers 503 to the number check: the run retries there until the cancel.
+      h.sandbox.injectFault({ method: 'GET', path: '/v2/numbers/', kind: 'status', status: 503, count: 1000 });
+      await h.worker.runUntil(async () => {
+        await start(h, 'provision', { displayName: 'Bob Law' });
+        await eventually(async () => (h.snapshot().requestCounts['GET /v2/numbers/:number'] ?? 0) >= 2, 'retries');
+        const status = await cancelAndWait(h);
+        assert.deepEqual(
+          status.undo?.map((o) => o.outcome),
+          ['nothing'],
+        );
+      });
+      h.sandbox.clearFaults();
+      assert.deepEqual(recordIds(h), []);
+      assert.equal(h.snapshot().writeCounts['POST /v2/cnams'], undefined);
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
+  test('a rename cancelled in review deletes the record it created; the old name never left the number', async () => {
+    const h = await harness();
+    try {
+      const oldId = await h.handMade('Old Name', [h.number]);
+      await h.worker.runUntil(async () => {
+        await start(h, 'rename', { displayName: 'Never Mind' });
+        await atStep(h, 'awaiting-approval');
+        const status = await cancelAndWait(h);
+        assert.deepEqual(
+          status.undo?.map((o) => [o.outcome, o.step]),
+          [['undone', 'delete the CNAM record "Never Mind" unless a number uses it']],
+        );
+      });
+      assert.deepEqual(recordIds(h), [oldId]);
+      assert.equal(h.snapshot().assignments[h.number], oldId);
+    } finally {
+      await h.sandbox.close();
+    }
+  });
+
   test('a provisioning cancelled after the assignment puts back the name the number had and deletes its record', async () => {
     const h = await harness();
     try {
