@@ -6,6 +6,7 @@ import { bearerAuth } from './auth';
 import { bodyLimit, MAX_FLEET_BODY_BYTES } from './body-limit';
 import { FLEETS_PATH, registerFleetRoutes } from './fleets';
 import { registerHealthRoutes } from './health';
+import { registerLifecycleRoutes } from './lifecycle';
 import { registerProvisionRoutes } from './provisions';
 import { requestLog } from './request-log';
 import { zodProblems } from '../app/schemas';
@@ -34,6 +35,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   registerHealthRoutes(app, deps);
   registerProvisionRoutes(app, deps);
+  registerLifecycleRoutes(app, deps);
   registerFleetRoutes(app, deps);
   for (const provider of PROVIDERS as readonly AnyProviderModule[]) provider.registerHttp?.(app, deps);
   app.doc('/openapi.json', {

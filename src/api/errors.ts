@@ -8,7 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { RequestProblem } from '../core/request-problem';
-import { InvalidRequestError, ProvisionNotRunningError } from '../app/errors';
+import { AlreadyCancellingError, InvalidRequestError, NumberBusyError, ProvisionNotRunningError } from '../app/errors';
 import { zodProblems } from '../app/schemas';
 import type { ApiEnv } from './context';
 
@@ -57,6 +57,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof WorkflowNotFoundError)
     return new ApiError(404, 'not-found', `No provisioning ${err.workflowId ?? ''}`.trim());
   if (err instanceof ProvisionNotRunningError) return new ApiError(409, 'not-running', err.message);
+  if (err instanceof NumberBusyError) return new ApiError(409, 'number-busy', err.message);
+  if (err instanceof AlreadyCancellingError) return new ApiError(409, 'already-cancelling', err.message);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     return new ApiError(

@@ -21,7 +21,7 @@ const ERRORS = {
   401: ['unauthorized', 'Missing or wrong bearer token'],
   403: ['forbidden', 'The signature does not match'],
   404: ['not-found', 'No such provisioning'],
-  409: ['not-running', 'The provisioning has already ended', ['not-retryable']],
+  409: ['not-running', 'The provisioning has already ended', ['not-retryable', 'number-busy', 'already-cancelling']],
   413: ['payload-too-large', `The body is longer than ${MAX_BODY_BYTES} bytes`],
   415: ['unsupported-media-type', 'The body is not JSON'],
   503: ['unavailable', 'Temporal is not reachable; try again'],

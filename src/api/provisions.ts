@@ -49,8 +49,9 @@ const start = createRoute({
       ...json(ProvisionStartedSchema, 'Already running for this provider and number: that one is returned'),
       links,
     },
-    ...errorResponses([400, 413, 415, ...always], {
+    ...errorResponses([400, 409, 413, 415, ...always], {
       400: 'Malformed JSON, a field of the wrong shape, or a broken number or name rule: each named in `problems`',
+      409: 'Another operation (a rename, removal or adoption) runs on the number (`number-busy`); nothing was started',
     }),
   },
 });
@@ -83,11 +84,14 @@ const cancel = createRoute({
   path: '/v1/provisions/{id}/cancel',
   operationId: 'cancelProvision',
   security,
-  summary: 'Cancel a running provisioning',
+  summary: 'Cancel a running provisioning, rename, removal or adoption: it undoes what this run created',
   request: { params: idParams },
   responses: {
     202: json(CancelledSchema, 'Cancellation requested'),
-    ...errorResponses([400, 404, 409, 413, ...always], { 400: 'Not a provisioning id' }),
+    ...errorResponses([400, 404, 409, 413, ...always], {
+      400: 'Not a provisioning id',
+      409: 'It has already ended (`not-running`), or a cancel was requested before (`already-cancelling`)',
+    }),
   },
 });
 const checkNow = createRoute({

@@ -1,7 +1,8 @@
 /** Response shapes of the API, for the OpenAPI document and typed handlers. */
 import { z } from 'zod';
 import { EXECUTION_STATES, PROVISION_ID_PATTERN, PROVISION_STEPS, ProvisionIdSchema } from '../app/schemas';
-import { APPROVAL_STATES } from '../core/workflow/messages';
+import { LIFECYCLE_OPERATIONS, lifecycleResult } from '../core/lifecycle';
+import { APPROVAL_STATES, OPERATIONS } from '../core/workflow/messages';
 import { PROVIDER_IDS } from '../providers';
 
 /** A workflow's execution state as the API reports it. */
@@ -20,6 +21,21 @@ export const ProvisionStartedSchema = z
   })
   .meta({ id: 'ProvisionStarted' });
 
+/** A run on a number: a provisioning, or a rename, removal or adoption (each under the number's workflow id). */
+export const LifecycleStartedSchema = ProvisionStartedSchema.extend({
+  /** Null when this operation was already running on the number: that run is reported, none started. */
+  runId: z.string().nullable(),
+  operation: z.enum(LIFECYCLE_OPERATIONS),
+}).meta({ id: 'LifecycleStarted' });
+
+export const UndoOutcomeSchema = z
+  .object({
+    step: z.string(),
+    outcome: z.enum(['undone', 'nothing', 'kept', 'failed']),
+    detail: z.string(),
+  })
+  .meta({ id: 'UndoOutcome' });
+
 export const ProvisionStatusSchema = z
   .object({
     provider,
@@ -32,6 +48,10 @@ export const ProvisionStatusSchema = z
     nextCheckAt: time.nullable(),
     stepsDone: z.array(z.object({ step: z.enum(PROVISION_STEPS), at: time })),
     failure: z.string().nullable(),
+    /** What the run does to the number; absent in provisionings started before renames existed. */
+    operation: z.enum(OPERATIONS).optional(),
+    /** After a cancel (or a failed rename or removal): each undo step in the order run, with what it did. */
+    undo: z.array(UndoOutcomeSchema).optional(),
   })
   .meta({ id: 'ProvisionStatus' });
 
@@ -42,9 +62,12 @@ export const ProvisionReportSchema = z
     /** The workflow's own answer to `getStatus`; null when no worker answered in time. */
     status: ProvisionStatusSchema.nullable(),
     result: z
-      .looseObject({ provider })
+      .union([lifecycleResult.meta({ id: 'LifecycleResult' }), z.looseObject({ provider })])
       .nullable()
-      .meta({ description: "The provider workflow's result once completed (each provider's contract), else null" }),
+      .meta({
+        description:
+          "The result once completed, else null: a rename's, removal's or adoption's (with `operation`), or a provisioning's (each provider's contract)",
+      }),
     failure: z.string().nullable(),
     startedAt: time.nullable(),
     closedAt: time.nullable(),

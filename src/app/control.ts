@@ -4,16 +4,25 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { checkNow } from '../core/workflow/messages';
 import { STATE_BY_STATUS_NAME } from './describe';
-import { ProvisionNotRunningError } from './errors';
+import { AlreadyCancellingError, ProvisionNotRunningError } from './errors';
 
-/** Requests cancellation; the workflow ends `cancelled` once it has acted on it. Throws WorkflowNotFoundError or ProvisionNotRunningError. */
+const CANCEL_REQUESTED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED;
+
+/**
+ * Requests cancellation; the workflow undoes what this run created and ends `cancelled`. Throws
+ * WorkflowNotFoundError, ProvisionNotRunningError once it has ended, or AlreadyCancellingError when a
+ * cancel was requested before (Temporal would accept a second one silently, and it would change nothing).
+ */
 export async function cancelProvision(
   client: Client,
   workflowId: string,
 ): Promise<{ workflowId: string; cancelRequested: true }> {
   const handle = await runningHandle(client, workflowId);
+  const history = await whileRunning(client, workflowId, () => handle.fetchHistory());
+  if (history.events?.some((e) => e.eventType === CANCEL_REQUESTED)) throw new AlreadyCancellingError(workflowId);
   await whileRunning(client, workflowId, () => handle.cancel());
   return { workflowId, cancelRequested: true };
 }

@@ -1,17 +1,16 @@
 /** Everything known about one provisioning: the execution from the server, the status from the workflow. */
 import type { Client } from '@temporalio/client';
 import { getStatus, type ProvisionStatus } from '../core/workflow/messages';
+import type { LifecycleResult } from '../core/lifecycle';
 import type { ProviderModule } from '../core/provider';
 import type { Provider } from '../providers';
 import { failureMessage } from './errors';
 import type { EXECUTION_STATES } from './schemas';
 
-/** What a completed provisioning returns: one of the providers' results. */
-export type ProvisionResult = Provider extends infer P
-  ? P extends ProviderModule<string, infer _Input, infer R>
-    ? R
-    : never
-  : never;
+/** What a completed run returns: one of the providers' provisioning results, or a rename's, removal's or adoption's. */
+export type ProvisionResult =
+  | (Provider extends infer P ? (P extends ProviderModule<string, infer _Input, infer R> ? R : never) : never)
+  | LifecycleResult;
 
 export type ExecutionState = (typeof EXECUTION_STATES)[number] | 'unknown';
 

@@ -54,7 +54,9 @@ export function quote(value: string): string {
 /** The visibility query for a filter; the number is normalised (InvalidRequestError when it is not a US long code). */
 export function provisionQuery(filter: ProvisionFilterInput): string {
   const providers = PROVIDERS.filter((p) => !filter.provider || p.id === filter.provider);
-  const parts = [`WorkflowType IN (${providers.map((p) => quote(p.workflowType)).join(', ')})`];
+  // Renames, removals and adoptions run under the same ids as provisionings and are listed with them.
+  const types = providers.flatMap((p) => [p.workflowType, ...Object.values(p.lifecycle.workflowTypes)]);
+  const parts = [`WorkflowType IN (${types.map(quote).join(', ')})`];
   if (filter.number !== undefined) {
     const phone = normalizeUsLongCode(filter.number);
     if (!phone.ok) throw new InvalidRequestError([{ field: 'number', rule: phone.rule, message: phone.message }]);
@@ -82,7 +84,10 @@ function summarize(info: WorkflowExecutionInfo): ProvisionSummary {
   const idNumber = /^cnam-[a-z]+-(\d+)$/.exec(info.workflowId)?.[1];
   return {
     workflowId: info.workflowId,
-    provider: PROVIDERS.find((p) => p.workflowType === info.type)?.id ?? null,
+    provider:
+      PROVIDERS.find(
+        (p) => p.workflowType === info.type || Object.values(p.lifecycle.workflowTypes).includes(info.type),
+      )?.id ?? null,
     number: info.typedSearchAttributes.get(CnamPhoneNumber) ?? (idNumber ? `+${idNumber}` : null),
     displayName: info.typedSearchAttributes.get(CnamDisplayName) ?? null,
     step: info.typedSearchAttributes.get(CnamStep) ?? null,

@@ -1,5 +1,5 @@
 /** Starting a provisioning: every rule checked first, then the provider's workflow started by reference. */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { provisionWorkflowId } from '../config/constants';
 import type { AnyProviderModule } from '../core/provider';
 import type { RequestProblem } from '../core/request-problem';
@@ -7,12 +7,13 @@ import { checkProvisionRequest } from '../core/validation-activities';
 import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from '../core/workflow/search-attributes';
 import { providerById } from '../providers';
 import { InvalidRequestError } from './errors';
+import { startOnNumber } from './lifecycle';
 import type { ProvisionStart } from './schemas';
 
 export interface StartedProvision {
   workflowId: string;
   runId: string | undefined;
-  /** True when this number was already being provisioned: that run is returned, none is started. */
+  /** True when the same operation was already running on this number: that run is returned, none is started. */
   alreadyRunning: boolean;
 }
 
@@ -56,7 +57,10 @@ export function prepareProvision(start: ProvisionStart): Prepared {
   return { provider, e164s, displayName, input: provider.normalized(input, e164s, displayName) };
 }
 
-/** Validates every field, then starts the provider's workflow under the (first) number's workflow id. */
+/**
+ * Validates every field, then starts the provider's workflow under the (first) number's workflow id.
+ * A provisioning already running there is `alreadyRunning`; another operation (a rename, say) is NumberBusyError.
+ */
 export async function startProvision(
   client: Client,
   taskQueue: string,
@@ -65,8 +69,8 @@ export async function startProvision(
   const { provider, e164s, displayName, input } = prepareProvision(start);
   const workflowId = provisionWorkflowId(provider.id, e164s[0]!);
   const workflow = await provider.loadWorkflow();
-  try {
-    const handle = await client.workflow.start(workflow, {
+  const started = await startOnNumber(client, workflowId, provider.workflowType, () =>
+    client.workflow.start(workflow, {
       taskQueue,
       workflowId,
       args: [input],
@@ -78,11 +82,7 @@ export async function startProvision(
         { key: CnamDisplayName, value: displayName },
         { key: CnamStep, value: 'validating' },
       ],
-    });
-    return { workflowId, runId: handle.firstExecutionRunId, alreadyRunning: false };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError)
-      return { workflowId, runId: undefined, alreadyRunning: true };
-    throw err;
-  }
+    }),
+  );
+  return { workflowId, ...started };
 }

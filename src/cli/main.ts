@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { fleetCommand } from './fleet';
+import { lifecycleCommands } from './lifecycle';
 import { provisionCommand } from './provision';
 import { setupCommand } from './setup';
 import { checkNowCommand, statusCommand } from './status';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
         'Exit codes: 0 ok, 1 the request failed or was refused, 2 usage or configuration error.',
     );
   program.addCommand(provisionCommand());
+  for (const command of lifecycleCommands()) program.addCommand(command);
   program.addCommand(fleetCommand());
   program.addCommand(statusCommand());
   program.addCommand(checkNowCommand());

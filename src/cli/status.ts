@@ -9,12 +9,19 @@ export function reportExitCode(report: ProvisionReport): number {
 
 export function printReport(report: ProvisionReport): void {
   const s = report.status;
-  say(`${report.workflowId}: ${report.state}${s ? ` (step: ${s.step}, approval: ${s.approval})` : ''}`);
+  say(
+    `${report.workflowId}: ${report.state}${s ? ` (${s.operation ?? 'provision'}, step: ${s.step}, approval: ${s.approval})` : ''}`,
+  );
   if (s) {
     say(`  number ${s.number}, name "${s.displayName}"`);
     for (const [role, id] of Object.entries(s.resources)) say(`  ${role}: ${id}`);
     if (s.nextCheckAt && report.state === 'running') say(`  next check: ${s.nextCheckAt}`);
     for (const step of s.stepsDone) say(`  ${step.at}  ${step.step}`);
+    // After a cancel: what each undo step did, in the order run.
+    if (s.undo && s.undo.length > 0) {
+      say('  undo:');
+      for (const u of s.undo) say(`    ${u.outcome.padEnd(7)}  ${u.step}: ${u.detail}`);
+    }
   } else if (report.state === 'running') {
     say('  (no worker answered the status query; is the worker running?)');
   }
@@ -24,7 +31,9 @@ export function printReport(report: ProvisionReport): void {
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('Show where a provisioning is: step, ids, approval state, next check, steps done')
+    .description(
+      'Show where a provisioning, rename, removal or adoption is: step, ids, approval state, next check, steps done, undo outcomes',
+    )
     .argument('<workflow-id>', 'as printed by `cnam provision`, e.g. cnam-flowroute-12065550100')
     .option('--json', 'print a JSON document instead of text')
     .addHelpText('after', '\nExit code 0 while running or completed, 1 when it failed or was cancelled.')

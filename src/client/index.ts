@@ -33,6 +33,13 @@ import {
 import type { FleetNumber } from '../fleet/messages';
 import type { ProvisionStart } from '../app/schemas';
 import { startProvision, type StartedProvision } from '../app/start';
+import {
+  type LifecycleRequest,
+  type NumberRequest,
+  type RenameRequest,
+  type StartedLifecycle,
+  startLifecycle,
+} from '../app/lifecycle';
 
 export interface CnamClientOptions {
   client: Client;
@@ -48,11 +55,28 @@ export interface CnamClient {
   status(workflowId: string): Promise<ProvisionReport>;
   /** Matching provisionings through visibility (eventually consistent), newest first. */
   list(filter?: ProvisionFilter): Promise<ProvisionSummary[]>;
-  /** Requests cancellation. Throws WorkflowNotFoundError, or ProvisionNotRunningError once closed. */
+  /**
+   * Gives a number a new name under its own workflow id. Validates first (InvalidRequestError naming
+   * every field and rule); `alreadyRunning` when a rename of it runs; NumberBusyError when another
+   * operation (its provisioning, say) does.
+   */
+  rename(input: RenameRequest): Promise<StartedLifecycle>;
+  /** Takes the number's name off it (what no other number uses is deleted). Same errors as `rename`. */
+  remove(input: NumberRequest): Promise<StartedLifecycle>;
+  /** Takes over a number that shows a name at the provider: reads it, creates nothing. Same errors as `rename`. */
+  adopt(input: NumberRequest): Promise<StartedLifecycle>;
+  /**
+   * Requests cancellation: the run undoes what it created (its status's `undo` says how each step went).
+   * Throws WorkflowNotFoundError, ProvisionNotRunningError once closed, AlreadyCancellingError when a
+   * cancel was requested before.
+   */
   cancel(workflowId: string): Promise<void>;
   /** A waiting provisioning checks with the provider now. Same errors as `cancel`. */
   checkNow(workflowId: string): Promise<void>;
-  /** Waits for the end: the typed result, or throws the failure (WorkflowFailedError; see failureMessage). */
+  /**
+   * Waits for the end: the typed result (a provisioning's, or with `operation` a rename's, removal's or
+   * adoption's), or throws the failure (WorkflowFailedError; see failureMessage).
+   */
   result(workflowId: string): Promise<ProvisionResult>;
   /**
    * Plans a fleet (one name on many numbers) and, unless `dryRun`, starts it: `alreadyRunning` when it
@@ -85,10 +109,14 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
   const id = (workflowId: string) => parseOrThrow(idSchema, { workflowId }).workflowId;
   const fleetIdSchema = z.object({ fleetId: FleetIdSchema });
   const fleetId = (value: string) => parseOrThrow(fleetIdSchema, { fleetId: value }).fleetId;
+  const defaults = { statusCallbackUrl: options.statusCallbackUrl };
+  const lifecycle = (request: LifecycleRequest) => startLifecycle(client, taskQueue, request, defaults);
   return {
     // async throughout, so a validation error is a rejection like every other failure.
-    start: async (input) =>
-      startProvision(client, taskQueue, prepareStart(input, { statusCallbackUrl: options.statusCallbackUrl })),
+    start: async (input) => startProvision(client, taskQueue, prepareStart(input, defaults)),
+    rename: async (input) => lifecycle({ ...input, operation: 'rename' }),
+    remove: async (input) => lifecycle({ ...input, operation: 'remove' }),
+    adopt: async (input) => lifecycle({ ...input, operation: 'adopt' }),
     status: async (workflowId) => describeProvision(client, id(workflowId)),
     list: async (filter = {}) => listProvisions(client, parseOrThrow(ProvisionFilterSchema, filter)),
     cancel: async (workflowId) => {
@@ -127,7 +155,15 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
   };
 }
 
-export { InvalidRequestError, ProvisionNotRunningError, failureMessage } from '../app/errors';
+export {
+  AlreadyCancellingError,
+  InvalidRequestError,
+  NumberBusyError,
+  ProvisionNotRunningError,
+  failureMessage,
+} from '../app/errors';
+export type { LifecycleResult } from '../core/lifecycle';
+export type { NumberRequest, RenameRequest, StartedLifecycle } from '../app/lifecycle';
 export type { ProvisionReport, ProvisionResult } from '../app/describe';
 export type { ProvisionSummary } from '../app/list';
 export { FleetNotRetryableError } from '../app/fleet';

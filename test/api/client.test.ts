@@ -3,13 +3,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
+  AlreadyCancellingError,
   createCnamClient,
   failureMessage,
   FleetNotRetryableError,
   InvalidRequestError,
+  NumberBusyError,
+  ProvisionNotRunningError,
   type CnamClient,
+  type LifecycleResult,
 } from '../../src/client';
-import { eventually } from '../helpers/temporal';
+import { eventually, uniqueTaskQueue } from '../helpers/temporal';
 import { startStack, type Stack } from './stack';
 
 let stack: Stack;
@@ -42,11 +46,10 @@ describe('createCnamClient', () => {
 
     const result = await cnam.result(started.workflowId);
     assert.equal(result.provider, 'flowroute');
-    assert.equal(result.provider === 'flowroute' && result.displayName, 'BOB LAW');
-    assert.equal(
-      stack.sandboxes.flowroute.snapshot().assignments['12065550100'],
-      result.provider === 'flowroute' ? result.cnamRecordId : null,
-    );
+    // A provisioning's result has no `operation` (a rename's, removal's or adoption's has).
+    assert.ok(result.provider === 'flowroute' && !('operation' in result));
+    assert.equal(result.displayName, 'BOB LAW');
+    assert.equal(stack.sandboxes.flowroute.snapshot().assignments['12065550100'], result.cnamRecordId);
     assert.equal((await cnam.status(started.workflowId)).state, 'completed');
 
     const listed = await eventually(async () => {
@@ -71,7 +74,7 @@ describe('createCnamClient', () => {
       propagationWait: '1s',
     });
     const result = await cnam.result(started.workflowId);
-    assert.ok(result.provider === 'twilio');
+    assert.ok(result.provider === 'twilio' && !('operation' in result));
     assert.equal(stack.sandboxes.twilio.state.trustProducts.get(result.trustProductSid)?.status, 'twilio-approved');
   });
 
@@ -224,5 +227,81 @@ describe('createCnamClient: fleets', () => {
     await assert.rejects(cnam.fleetStatus('cnam-flowroute-12065550101'), InvalidRequestError);
     await assert.rejects(cnam.fleetStatus('cnam-fleet-none'), WorkflowNotFoundError);
     await assert.rejects(cnam.fleetNumbers('cnam-fleet-none'), WorkflowNotFoundError);
+  });
+});
+
+describe('createCnamClient: rename, remove, adopt, cancel', () => {
+  const lifecycleResult = async (workflowId: string): Promise<LifecycleResult> => {
+    const result = await cnam.result(workflowId);
+    assert.ok('operation' in result, JSON.stringify(result));
+    return result;
+  };
+
+  test('adopt, rename and remove the number the first test provisioned; another operation meanwhile is NumberBusyError', {
+    timeout: 60_000,
+  }, async () => {
+    const adopted = await cnam.adopt({ provider: 'flowroute', number: '+12065550100' });
+    assert.deepEqual([adopted.workflowId, adopted.operation], ['cnam-flowroute-12065550100', 'adopt']);
+    assert.equal((await lifecycleResult(adopted.workflowId)).displayName, 'BOB LAW');
+
+    const renamed = await cnam.rename({
+      provider: 'flowroute',
+      number: '206-555-0100',
+      displayName: 'Bob Law Firm',
+      ...FAST,
+    });
+    assert.deepEqual([renamed.operation, renamed.alreadyRunning], ['rename', false]);
+    const again = await cnam.rename({
+      provider: 'flowroute',
+      number: '+12065550100',
+      displayName: 'Bob Law Firm',
+      ...FAST,
+    });
+    assert.deepEqual([again.alreadyRunning, again.runId], [true, undefined]);
+    const busy = await cnam.remove({ provider: 'flowroute', number: '+12065550100' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(busy instanceof NumberBusyError, String(busy));
+    assert.deepEqual([busy.workflowId, busy.runningOperation], ['cnam-flowroute-12065550100', 'rename']);
+    const result = await lifecycleResult(renamed.workflowId);
+    assert.deepEqual([result.displayName, result.previousDisplayName], ['BOB LAW FIRM', 'BOB LAW']);
+    assert.equal((await cnam.status(renamed.workflowId)).status?.operation, 'rename');
+
+    const removed = await cnam.remove({ provider: 'flowroute', number: '+12065550100' });
+    const gone = await lifecycleResult(removed.workflowId);
+    assert.deepEqual([gone.operation, gone.displayName, gone.previousDisplayName], ['remove', null, 'BOB LAW FIRM']);
+    assert.equal(stack.sandboxes.flowroute.snapshot().assignments['12065550100'], undefined);
+  });
+
+  test('InvalidRequestError names every broken rule, before anything starts', async () => {
+    const err = await cnam
+      .rename({ provider: 'flowroute', number: '+18005550100', displayName: 'Seattle Police', colour: 'red' })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    assert.ok(err instanceof InvalidRequestError, String(err));
+    assert.deepEqual(err.problems.map((p) => `${p.field}:${p.rule}`).sort(), [
+      'colour:unrecognized_keys',
+      'displayName:not-misleading',
+      'number:not-toll-free',
+    ]);
+    await assert.rejects(cnam.adopt({ provider: 'bandwidth' as never, number: '+12065550101' }), InvalidRequestError);
+    await assert.rejects(cnam.status('cnam-flowroute-18005550100'), WorkflowNotFoundError);
+  });
+
+  test('cancel twice is AlreadyCancellingError; after the end ProvisionNotRunningError', async () => {
+    // No worker polls this queue: the run stays as the first cancel left it.
+    const idle = createCnamClient({ client: stack.client, taskQueue: uniqueTaskQueue('idle') });
+    const { workflowId } = await idle.rename({
+      provider: 'flowroute',
+      number: '+12065550199',
+      displayName: 'Maple Bakery',
+    });
+    await cnam.cancel(workflowId);
+    await assert.rejects(cnam.cancel(workflowId), AlreadyCancellingError);
+    await stack.client.workflow.getHandle(workflowId).terminate('test over');
+    await assert.rejects(cnam.cancel(workflowId), ProvisionNotRunningError);
   });
 });

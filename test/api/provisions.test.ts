@@ -201,15 +201,21 @@ describe('GET, list, cancel, check-now', () => {
     assert.ok(gap > 90 * 60_000, `next check in ${gap} ms`);
   });
 
-  test('cancel ends the provisioning cancelled; cancel or check-now afterwards is 409, unknown 404', async () => {
+  test('cancel ends the provisioning cancelled; cancel or check-now afterwards is 409, unknown 404', {
+    timeout: 240_000,
+  }, async () => {
     // The sandbox account has four numbers: this one may still be waiting from the first test (200) or start now (201).
     await call(app, 'POST', '/v1/provisions', { json: flowroute('+12065550100', 'Cedar Clinic') });
     await waitForStep('cnam-flowroute-12065550100', 'awaiting-approval');
     const res = await call(app, 'POST', '/v1/provisions/cnam-flowroute-12065550100/cancel');
     assert.equal(res.status, 202, res.text);
+    // Undoing its record takes a while (it looks again for a late write): a second cancel meanwhile is refused.
+    const twice = await call(app, 'POST', '/v1/provisions/cnam-flowroute-12065550100/cancel');
+    assert.deepEqual([twice.status, twice.body.error], [409, 'already-cancelling']);
     await eventually(
       async () => (await call(app, 'GET', '/v1/provisions/cnam-flowroute-12065550100')).body.state === 'cancelled',
       'state cancelled',
+      200_000,
     );
     for (const action of ['cancel', 'check-now']) {
       const again = await call(app, 'POST', `/v1/provisions/cnam-flowroute-12065550100/${action}`);
@@ -265,7 +271,7 @@ describe('health and the OpenAPI document', () => {
       '^cnam-(flowroute|twilio)-[0-9]{8,15}$',
     );
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
-    assert.deepEqual(statuses('/v1/provisions', 'post'), ['200', '201', '400', '401', '413', '415', '503']);
+    assert.deepEqual(statuses('/v1/provisions', 'post'), ['200', '201', '400', '401', '409', '413', '415', '503']);
     assert.deepEqual(statuses('/v1/provisions/{id}/cancel', 'post'), ['202', '400', '401', '404', '409', '413', '503']);
     assert.deepEqual(statuses('/v1/provisions/{id}', 'get'), ['200', '400', '401', '404', '503']);
     // The documented error codes are the ones answered.

@@ -63,8 +63,18 @@ test('each provider workflow is exported under its registered workflow type', as
   const entry = readFileSync(writeWorkflowEntry(), 'utf8');
   assert.deepEqual(
     [...entry.matchAll(/export \{ (\w+) \}/g)].map((m) => m[1]),
-    [...PROVIDERS.map((p) => p.workflowType), 'provisionFleet', 'surveyFleet'],
+    [
+      ...PROVIDERS.map((p) => p.workflowType),
+      ...PROVIDERS.flatMap((p) => Object.values(p.lifecycle.workflowTypes)),
+      'provisionFleet',
+      'surveyFleet',
+    ],
   );
+  for (const provider of PROVIDERS) {
+    const flows = await provider.lifecycle.loadWorkflows();
+    for (const [operation, type] of Object.entries(provider.lifecycle.workflowTypes))
+      assert.equal(flows[operation as keyof typeof flows].name, type, `${provider.id} ${operation}`);
+  }
 });
 
 test("each provider's fleet survey names one of its own activities", async () => {
