@@ -89,6 +89,13 @@ export function trustProductRoutes({ state, opts, review }: SandboxContext): Hon
 
   app.delete('/v1/TrustProducts/:sid', (c) => {
     const tp = trustProductOf(state, c, c.req.param('sid'));
+    // Undocumented, so the sandbox's choice: a submitted product cannot be withdrawn while Twilio reviews
+    // it (drafts, decided products and rejected ones may go), as with the frozen EntityAssignments.
+    if (tp.status === 'pending-review' || tp.status === 'in-review') {
+      throw badRequest(
+        `Trust Product ${tp.sid} is under review (${tp.status}) and cannot be deleted until Twilio decides`,
+      );
+    }
     review.forget(tp.sid);
     state.trustProducts.delete(tp.sid);
     for (const m of [state.entityAssignments, state.evaluations] as Map<string, { trustProductSid: string }>[]) {

@@ -12,6 +12,7 @@ import type { GroupSurvey } from '../../fleet/messages';
 import { isTransientStatus } from '../../core/transient';
 import { FailureType } from '../../core/failures';
 import { mapProviderErrors, providerFailure } from '../../core/provider-failures';
+import { createTwilioLifecycleActivities } from './lifecycle-activities';
 
 export interface TwilioActivityDeps {
   /** Null when the worker has no Twilio credentials: calls then fail permanently, saying so. */
@@ -21,21 +22,26 @@ export interface TwilioActivityDeps {
 /** Statuses in which the Trust Product is already with Twilio: submitting again would be wrong. */
 export const SUBMITTED_STATUSES: readonly string[] = ['pending-review', 'in-review', 'twilio-approved'];
 
-const CNAM_END_USER_TYPE = 'cnam_information';
+export const CNAM_END_USER_TYPE = 'cnam_information';
+
+/** The worker's client, or a permanent failure saying the worker has no Twilio credentials. */
+export function requireTwilio(sdk: Twilio | null): Twilio {
+  if (sdk) return sdk;
+  throw ApplicationFailure.create({
+    type: FailureType.ProviderNotConfigured,
+    message:
+      'This worker has no Twilio credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY_SID/TWILIO_API_KEY_SECRET).',
+    nonRetryable: true,
+  });
+}
 
 export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
-  const client = (): Twilio => {
-    if (sdk) return sdk;
-    throw ApplicationFailure.create({
-      type: FailureType.ProviderNotConfigured,
-      message:
-        'This worker has no Twilio credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY_SID/TWILIO_API_KEY_SECRET).',
-      nonRetryable: true,
-    });
-  };
+  const client = (): Twilio => requireTwilio(sdk);
   const th = () => client().trusthub.v1;
 
   return {
+    // Rename, remove, adopt and their undo steps (lifecycle-activities.ts).
+    ...createTwilioLifecycleActivities({ twilio: sdk }),
     /** The PN SID of a number on the account (read only). */
     async resolveTwilioPhoneNumber({ e164 }: { e164: string }): Promise<{ phoneNumberSid: string }> {
       // PhoneNumber also matches partial numbers: keep the exact one.
@@ -369,7 +375,7 @@ async function findEndUser(th: Twilio['trusthub']['v1'], friendlyName: string): 
 }
 
 /** Runs `call`; a 404 (the resource is already gone) gives null. */
-async function gone<T>(call: () => Promise<T>): Promise<T | null> {
+export async function gone<T>(call: () => Promise<T>): Promise<T | null> {
   try {
     return await call();
   } catch (err) {
@@ -407,7 +413,7 @@ async function findOrCreate<T>(
   }
 }
 
-function twilioCall<T>(call: () => Promise<T>): Promise<T> {
+export function twilioCall<T>(call: () => Promise<T>): Promise<T> {
   return mapProviderErrors(toActivityFailure, call);
 }
 

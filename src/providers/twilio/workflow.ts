@@ -3,11 +3,11 @@
  * Trust Product → Business Profile and cnam_information End User attached → number attached →
  * evaluate → submit → wait for twilio-approved → Caller Name Lookup → 48-72 h propagation.
  * Every create is find-or-create under names derived from the workflow id, so a retry or a
- * restart between any two steps reuses what exists.
+ * restart between any two steps reuses what exists. Cancel means undo: each write first pushes
+ * the step that takes it back (core/workflow/undo); a failed run keeps what it made, for a rerun.
  */
 import {
   ApplicationFailure,
-  log,
   patched,
   setHandler,
   sleep,
@@ -16,15 +16,16 @@ import {
 } from '@temporalio/workflow';
 import { FailureType } from '../../core/failures';
 import { proxyCnamActivities } from '../../core/workflow/activity-options';
-import { optionGiven, optionValue, requireOptionsInBounds } from '../../core/workflow/options';
-import { pollUntilDecided } from '../../core/workflow/polling';
+import { optionValue, requireOptionsInBounds } from '../../core/workflow/options';
 import { Progress } from '../../core/workflow/progress';
+import { undoingOnCancel, UndoLog, type UndoStepResult } from '../../core/workflow/undo';
 import type { TwilioActivities } from './activities';
 import type { TwilioProvisionInput, TwilioProvisionResult } from './contract';
 import { TWILIO_OPTIONS } from './options';
 import { resourceNames } from './resource-names';
 import { CnamTrustProductSid } from './search-attributes';
 import { trustProductStatusChanged } from './signals';
+import { awaitReview, removeDuplicateCreates, requireCompliant, withdrawCreates } from './steps';
 
 const acts = proxyCnamActivities<TwilioActivities>('twilio');
 
@@ -39,10 +40,15 @@ export async function provisionTwilioCnam(input: TwilioProvisionInput): Promise<
   setHandler(trustProductStatusChanged, () => {
     progress.requestCheck();
   });
-  return progress.recordingFailure(() => provision(input, progress));
+  const undo = new UndoLog();
+  return progress.recordingFailure(() => undoingOnCancel(progress, undo, () => provision(input, progress, undo)));
 }
 
-async function provision(input: TwilioProvisionInput, progress: Progress): Promise<TwilioProvisionResult> {
+async function provision(
+  input: TwilioProvisionInput,
+  progress: Progress,
+  undo: UndoLog,
+): Promise<TwilioProvisionResult> {
   requireOptionsInBounds(TWILIO_OPTIONS, input);
   const given = [input.phoneNumber, ...(input.additionalPhoneNumbers ?? [])];
   // Several numbers (a fleet's group): validated in one activity and looked up with one listing each,
@@ -54,8 +60,8 @@ async function provision(input: TwilioProvisionInput, progress: Progress): Promi
   progress.validated(e164s[0]!, displayName);
 
   progress.enter('preparing-trust-product');
-  const numbers = await putNumbersOnBusinessProfile(input.businessProfileSid, e164s, progress, batched);
-  const product = await prepareTrustProduct(input, displayName, numbers, progress, batched);
+  const numbers = await putNumbersOnBusinessProfile(input.businessProfileSid, e164s, progress, batched, undo);
+  const product = await prepareTrustProduct(input, displayName, numbers, progress, batched, undo);
   // Histories recorded before the sweep existed replay without it.
   const sweep = patched('remove-duplicate-creates');
   if (sweep) await removeDuplicateCreates(product);
@@ -138,6 +144,7 @@ async function putNumbersOnBusinessProfile(
   e164s: string[],
   progress: Progress,
   batched: boolean,
+  undo: UndoLog,
 ): Promise<NumberOnProfile[]> {
   const sids: string[] = [];
   // Many numbers (a fleet's group): one read of the account's numbers instead of one per number.
@@ -166,18 +173,38 @@ async function putNumbersOnBusinessProfile(
   const onProfile = batched ? (await acts.listBusinessProfileNumbers({ businessProfileSid })).assignments : null;
   const numbers: NumberOnProfile[] = [];
   for (const [i, phoneNumberSid] of sids.entries()) {
-    const assignmentSid =
-      onProfile?.[phoneNumberSid] ??
-      (
-        await acts.assignNumberToBusinessProfile({
-          businessProfileSid,
-          phoneNumberSid,
-          ...(onProfile && { knownAbsent: true }),
-        })
-      ).assignmentSid;
+    let assignmentSid = onProfile?.[phoneNumberSid];
+    if (!assignmentSid) {
+      // Only a number this run put on the profile comes off it: absent from the listing, or created by the call.
+      let ours: boolean | undefined = onProfile ? true : undefined;
+      undo.push(`take ${e164s[i]} off Business Profile ${businessProfileSid}`, () =>
+        undoProfileNumber(businessProfileSid, phoneNumberSid, ours),
+      );
+      const assigned = await acts.assignNumberToBusinessProfile({
+        businessProfileSid,
+        phoneNumberSid,
+        ...(onProfile && { knownAbsent: true }),
+      });
+      ours ||= assigned.created;
+      assignmentSid = assigned.assignmentSid;
+    }
     numbers.push({ phoneNumber: e164s[i]!, phoneNumberSid, businessProfileAssignmentSid: assignmentSid });
   }
   return numbers;
+}
+
+async function undoProfileNumber(
+  businessProfileSid: string,
+  phoneNumberSid: string,
+  ours: boolean | undefined,
+): Promise<UndoStepResult> {
+  if (ours === false) return { outcome: 'nothing', detail: 'the number was on the Business Profile before this run' };
+  if (ours === undefined)
+    return {
+      outcome: 'kept',
+      detail: 'the cancel cut the call short, so whether this run put the number there is unknown; left on the profile',
+    };
+  return acts.undoNumberOnBusinessProfile({ businessProfileSid, phoneNumberSid });
 }
 
 /** Guide steps 4-8: the CNAM Trust Product with the profile, the cnam_information End User and the numbers on it. */
@@ -187,8 +214,12 @@ async function prepareTrustProduct(
   numbers: NumberOnProfile[],
   progress: Progress,
   batched: boolean,
+  undo: UndoLog,
 ) {
   const names = resourceNames(workflowInfo().workflowId);
+  undo.push(`delete Trust Product "${names.trustProduct}" and End User "${names.endUser}"`, () =>
+    withdrawCreates(names),
+  );
   const product = await acts.findOrCreateCnamTrustProduct({
     friendlyName: names.trustProduct,
     email: input.notificationEmail,
@@ -209,6 +240,10 @@ async function prepareTrustProduct(
   const numberAssignmentSids: string[] = [];
   const onProduct = batched ? (await acts.listTrustProductNumbers({ trustProductSid })).assignments : null;
   for (const n of numbers) {
+    if (!onProduct?.[n.phoneNumberSid])
+      undo.push(`take ${n.phoneNumber} off Trust Product ${trustProductSid}`, () =>
+        acts.undoNumberOnTrustProduct({ trustProductSid, phoneNumberSid: n.phoneNumberSid }),
+      );
     const assignmentSid =
       onProduct?.[n.phoneNumberSid] ??
       (
@@ -221,76 +256,4 @@ async function prepareTrustProduct(
     numberAssignmentSids.push(assignmentSid);
   }
   return { trustProductSid, editable, profileEntitySid, endUserSid, endUserEntitySid, numberAssignmentSids };
-}
-
-/** Guide step 9: Twilio's own pre-check; submitting a non-compliant product would only be rejected later. */
-async function requireCompliant(trustProductSid: string): Promise<void> {
-  const evaluation = await acts.evaluateTrustProduct({ trustProductSid });
-  if (evaluation.status === 'compliant') return;
-  throw ApplicationFailure.create({
-    type: FailureType.EvaluationFailed,
-    message: `Twilio's evaluation of Trust Product ${trustProductSid} is ${evaluation.status}: ${evaluation.failures.join('; ')}`,
-    nonRetryable: true,
-    details: [evaluation],
-  });
-}
-
-/** Guide step 11: poll the Trust Product until twilio-approved; a status callback signal makes it look at once. */
-async function awaitReview(
-  input: TwilioProvisionInput,
-  trustProductSid: string,
-  displayName: string,
-  progress: Progress,
-): Promise<void> {
-  progress.status.approval = 'pending';
-  await pollUntilDecided(
-    progress,
-    {
-      timeoutMs: optionValue(TWILIO_OPTIONS, input, 'reviewTimeout'),
-      initialIntervalMs: optionValue(TWILIO_OPTIONS, input, 'reviewPollInitial'),
-      maxIntervalMs: optionValue(TWILIO_OPTIONS, input, 'reviewPollMax'),
-    },
-    async () => {
-      const current = await acts.getTrustProductStatus({ trustProductSid });
-      if (current.status === 'twilio-approved') return true;
-      if (current.status === 'twilio-rejected') {
-        progress.status.approval = 'rejected';
-        const reasons = current.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no reason given';
-        throw ApplicationFailure.create({
-          type: FailureType.CnamRejected,
-          message: `Twilio rejected CNAM Trust Product ${trustProductSid} ("${displayName}"): ${reasons}`,
-          nonRetryable: true,
-          details: [current],
-        });
-      }
-      return false;
-    },
-    {
-      describeWait: (at) =>
-        `waiting for Twilio's review of Trust Product ${trustProductSid}, next check ${at.toISOString()}`,
-      timedOut: `Twilio did not decide on Trust Product ${trustProductSid} within ${String(optionGiven(TWILIO_OPTIONS, input, 'reviewTimeout'))}; it stays submitted, start again to keep waiting.`,
-    },
-  );
-  progress.status.approval = 'approved';
-}
-
-/**
- * A create whose response was lost, or that Twilio carried out after our client had given up, can
- * land beside the one a retry made: a second Trust Product or End User under this provisioning's
- * names. Keep the ones in use and delete the rest (only drafts and unattached End Users go).
- */
-async function removeDuplicateCreates(product: { trustProductSid: string; endUserSid: string }): Promise<void> {
-  const names = resourceNames(workflowInfo().workflowId);
-  const { trustProducts } = await acts.listCnamTrustProducts({ friendlyName: names.trustProduct });
-  for (const tp of trustProducts) {
-    if (tp.sid === product.trustProductSid) continue;
-    const outcome = await acts.deleteDuplicateTrustProduct({ trustProductSid: tp.sid });
-    log.info('Duplicate Trust Product', { trustProductSid: tp.sid, ...outcome });
-  }
-  const { endUsers } = await acts.listCnamEndUsers({ friendlyName: names.endUser });
-  for (const eu of endUsers) {
-    if (eu.sid === product.endUserSid) continue;
-    const outcome = await acts.deleteDuplicateEndUser({ endUserSid: eu.sid });
-    log.info('Duplicate End User', { endUserSid: eu.sid, ...outcome });
-  }
 }
