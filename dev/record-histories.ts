@@ -2,8 +2,12 @@
  * Records one completed history per workflow into test/histories/, for the replay test that
  * catches non-deterministic changes to workflow code. Run after a deliberate, versioned change
  * (a `patched()` branch), with a new label so the older recordings stay and keep being replayed:
- *   npx tsx dev/record-histories.ts v3      # writes flowroute-completed-v3.json, twilio-completed-v3.json,
- *                                           # fleet-completed-v3.json and its groups' <provider>-fleet-group-completed-v3.json
+ *   npx tsx dev/record-histories.ts v4      # writes flowroute-completed-v4.json, twilio-completed-v4.json,
+ *                                           # fleet-completed-v4.json and its groups' <provider>-fleet-group-completed-v4.json,
+ *                                           # <provider>-{adopt,rename,remove}-completed-v4.json and
+ *                                           # flowroute-cancelled-v4.json (a provisioning cancelled and undone)
+ * Keep the files whose workflows changed (or are new); v4 kept only the lifecycle and cancelled ones,
+ * the provisionings' and the fleet's histories being the same as v3's.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,6 +18,10 @@ import { FlowrouteClient } from '../src/providers/flowroute/client';
 import { createTwilioClient } from '../src/providers/twilio/client';
 import type { ProvisionStart } from '../src/app/schemas';
 import { startProvision } from '../src/app/start';
+import { provisionWorkflowId } from '../src/config/constants';
+import { getStatus } from '../src/core/workflow/messages';
+import { flowroute } from '../src/providers/flowroute';
+import { twilio } from '../src/providers/twilio';
 import { applyFleet } from '../src/app/fleet';
 import { planFleet } from '../src/fleet/plan';
 import { fleetRowsFrom } from '../src/fleet/rows';
@@ -109,6 +117,38 @@ async function main(): Promise<void> {
     await env.client.workflow.getHandle<typeof provisionFleet>(plan.fleetId).result();
     record(plan.fleetId, `fleet-completed-${label}.json`);
     for (const group of plan.groups) record(group.workflowId, `${group.provider}-fleet-group-completed-${label}.json`);
+
+    // The life of the two names provisioned first: adopted, renamed, removed, each under the number's own id.
+    for (const [provider, e164, newName, wait] of [
+      [flowroute, '+12065550100', 'Bob Lawyer', { associationWait: '1h' }],
+      [twilio, '+12065550101', 'ACME PIPES', { propagationWait: '1h' }],
+    ] as const) {
+      const flows = await provider.lifecycle.loadWorkflows();
+      const workflowId = provisionWorkflowId(provider.id, e164);
+      const options = { taskQueue: 'record', workflowId };
+      await env.client.workflow.execute(flows.adopt, { ...options, args: [{ number: e164 }] });
+      record(workflowId, `${provider.id}-adopt-completed-${label}.json`);
+      await env.client.workflow.execute(flows.rename, {
+        ...options,
+        args: [{ number: e164, displayName: newName, ...wait }],
+      });
+      record(workflowId, `${provider.id}-rename-completed-${label}.json`);
+      await env.client.workflow.execute(flows.remove, { ...options, args: [{ number: e164 }] });
+      record(workflowId, `${provider.id}-remove-completed-${label}.json`);
+    }
+
+    // A provisioning cancelled while its association takes effect: the undo steps and their grace timer.
+    const { workflowId } = await startProvision(env.client, 'record', {
+      provider: 'flowroute',
+      number: '+12065550101',
+      displayName: 'Cancel Me',
+    });
+    const handle = env.client.workflow.getHandle(workflowId);
+    while ((await handle.query(getStatus)).step !== 'awaiting-propagation')
+      await new Promise((r) => setTimeout(r, 100));
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+    record(workflowId, `flowroute-cancelled-${label}.json`);
   });
   await sandboxes.close();
   await env.teardown();

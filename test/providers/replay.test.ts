@@ -16,7 +16,7 @@ const files = readdirSync(HISTORIES)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recordings include both providers, before and after the latest patches, and a fleet', () => {
+test('the recordings include both providers, before and after the latest patches, a fleet, renames, removals, adoptions and a cancel', () => {
   for (const name of [
     'flowroute-completed.json',
     'twilio-completed.json',
@@ -26,6 +26,11 @@ test('the recordings include both providers, before and after the latest patches
     'fleet-completed-v3.json',
     'flowroute-fleet-group-completed-v3.json',
     'twilio-fleet-group-completed-v3.json',
+    // The life of a name at each provider, and a provisioning cancelled and undone (its undo steps, twice).
+    ...['flowroute', 'twilio'].flatMap((p) =>
+      ['adopt', 'rename', 'remove'].map((op) => `${p}-${op}-completed-v4.json`),
+    ),
+    'flowroute-cancelled-v4.json',
   ]) {
     assert.ok(files.includes(name), `${name} is recorded`);
   }

@@ -4,7 +4,7 @@
  * flight when the next one starts) finds the work done; a 404 on a delete means already gone. The
  * undo activities answer an UndoStepResult: undone, nothing to do, or kept and why.
  */
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { FailureType } from '../../core/failures';
 import { normalizeUsLongCode } from '../../core/phone';
 import type { UndoStepResult } from '../../core/workflow/undo';
@@ -101,16 +101,20 @@ export function createTwilioLifecycleActivities({ twilio: sdk }: TwilioActivityD
      */
     async findCurrentCnam({ phoneNumberSid }: { phoneNumberSid: string }): Promise<{ current: CurrentCnam | null }> {
       const products = await twilioCall(() => th().trustProducts.list({ policySid: CNAM_POLICY_SID, pageSize: 1000 }));
-      const holding = [];
-      for (const tp of products.filter((p) => p.policySid === CNAM_POLICY_SID)) {
-        const on = await assignmentsOf(tp.sid, phoneNumberSid);
-        if (on?.length) holding.push(tp);
+      // One read per product: the ones named for this number's runs (`cnam-twilio-<digits> …`) are read
+      // first, and Twilio puts a number on one CNAM product only, so the first that holds it ends the search.
+      const mine = `${Context.current().info.workflowExecution?.workflowId ?? '-'} `;
+      const candidates = products
+        .filter((p) => p.policySid === CNAM_POLICY_SID)
+        .sort((a, b) => Number(b.friendlyName.startsWith(mine)) - Number(a.friendlyName.startsWith(mine)));
+      let tp: (typeof candidates)[number] | undefined;
+      for (const candidate of candidates) {
+        if ((await assignmentsOf(candidate.sid, phoneNumberSid))?.length) {
+          tp = candidate;
+          break;
+        }
       }
-      if (holding.length === 0) return { current: null };
-      // Twilio refuses a number on two CNAM products; should it happen anyway, the approved one is what shows.
-      const tp = holding.find((p) => p.status === 'twilio-approved') ?? holding[0]!;
-      if (holding.length > 1)
-        log.warn('Number is on several CNAM Trust Products', { phoneNumberSid, sids: holding.map((p) => p.sid) });
+      if (!tp) return { current: null };
       const entities = await twilioCall(() => th().trustProducts(tp.sid).trustProductsEntityAssignments.list());
       let businessProfileSid: string | null = null;
       let endUserSid: string | null = null;
