@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { applyFleet } from '../src/app/fleet';
 import { startProvision } from '../src/app/start';
 import { provisionWorkflowId } from '../src/config/constants';
+import { getStatus } from '../src/core/workflow/messages';
 import { flowroute as flowrouteModule } from '../src/providers/flowroute';
 import { twilio as twilioModule } from '../src/providers/twilio';
 import { planFleet } from '../src/fleet/plan';
@@ -265,6 +266,13 @@ async function renameEach(
   ]);
 }
 
+/** A run still going at the deadline, with the step it is at and what its details say. */
+async function whereStuck(client: Client, id: string): Promise<string> {
+  const handle = client.workflow.getHandle(id);
+  const status = await client.withDeadline(Date.now() + 5_000, () => handle.query(getStatus)).catch(() => null);
+  return `${id} still running at the deadline${status ? ` (step ${status.step}, next check ${status.nextCheckAt ?? 'none'}, resources ${JSON.stringify(status.resources)})` : ''}`;
+}
+
 /** Waits until none of `ids` runs (or `timeoutMs` passes). */
 async function settle(client: Client, ids: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -503,7 +511,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workerLogLinesNotJson: parsed.filter((p) => p === null).length,
       workerCoreLogLines: parsed.filter((p) => p?.sdkComponent === 'core').length,
       wallSeconds: Math.round((Date.now() - started) / 100) / 10,
-      failures: [...failures, ...[...open].map((id) => `${id} still running at the deadline`)],
+      failures: [...failures, ...(await Promise.all([...open].map((id) => whereStuck(client, id))))],
       ...(options.rename && {
         rename: {
           showingNewName: [...namesShown(flowroute, twilio)].filter(

@@ -59,3 +59,26 @@ test('a fleet of 10 numbers under faults, kill -9 of the worker and a server cra
   assert.equal(report.serverRestarts, 1);
   assert.ok(report.faultsFired >= 5, `${report.faultsFired} faults fired`);
 });
+
+test('10 renames under faults, kill -9 of the worker and a server crash: each number ends on its new name, nothing twice, nothing left over', {
+  timeout: 10 * 60_000,
+}, async () => {
+  const report = await runChaos({
+    provisionings: 10,
+    faultRate: 0.2,
+    maxWorkerKills: 3,
+    killEveryMs: [3_000, 8_000],
+    deadlineMs: 8 * 60_000,
+    rename: true,
+    log: () => undefined,
+  });
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual([report.completed, report.stuck], [10, 0]);
+  assert.deepEqual(report.duplicates, NO_DUPLICATES);
+  assert.equal(report.rename?.showingNewName, 10);
+  assert.deepEqual(report.rename?.leftovers, [], 'every old record, Trust Product and End User is deleted');
+  // Flowroute replaces a number's record in one call: through every kill the number showed a name.
+  assert.equal(report.rename?.flowrouteSamplesWithoutName, 0);
+  assert.ok(report.workerKills >= 1, `${report.workerKills} worker kills`);
+  assert.ok(report.faultsFired >= 5, `${report.faultsFired} faults fired`);
+});
