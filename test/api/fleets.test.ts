@@ -370,7 +370,12 @@ describe('body limit and the OpenAPI document', () => {
     assert.deepEqual(statuses('/v1/fleets/{id}', 'get'), ['200', '400', '401', '404', '503']);
     assert.deepEqual(statuses('/v1/fleets/{id}/numbers', 'get'), ['200', '400', '401', '404', '503']);
     assert.deepEqual(statuses('/v1/fleets/{id}/retry', 'post'), ['201', '400', '401', '404', '409', '503']);
-    assert.deepEqual(doc.components.schemas.NotRunningError.properties.error.enum, ['not-running', 'not-retryable']);
+    assert.deepEqual(doc.components.schemas.NotRunningError.properties.error.enum, [
+      'not-running',
+      'not-retryable',
+      'number-busy',
+      'already-cancelling',
+    ]);
     assert.deepEqual(op('/v1/fleets', 'post').security, [{ bearer: [] }]);
     assert.equal(op('/v1/fleets/{id}', 'get').parameters[0].schema.pattern, '^cnam-fleet-[a-z0-9-]{1,64}$');
     assert.equal(doc.components.schemas.FleetApply.properties.rows.maxItems, 10_000);

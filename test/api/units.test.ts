@@ -2,6 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { toApiError } from '../../src/api/errors';
 import { cancelProvision } from '../../src/app/control';
 import { readCallback } from '../../src/providers/twilio/webhook-body';
@@ -9,7 +10,7 @@ import { ProvisionStartSchema, zodProblems } from '../../src/app/schemas';
 import { loadApiEnv } from '../../src/api/config';
 import { ConfigError } from '../../src/config/env';
 import { provisionQuery } from '../../src/app/list';
-import { InvalidRequestError, ProvisionNotRunningError } from '../../src/app/errors';
+import { AlreadyCancellingError, InvalidRequestError, ProvisionNotRunningError } from '../../src/app/errors';
 import {
   decodeCursor,
   encodeCursor,
@@ -101,12 +102,13 @@ describe('duration fields', () => {
 describe('cancelProvision', () => {
   const id = 'cnam-flowroute-12065550100';
   const gone = () => Promise.reject(new WorkflowNotFoundError('workflow execution already completed', id, undefined));
-  // Only what cancelProvision touches: describe() of the run (each call the next status) and cancel().
-  const clientSeeing = (statuses: (string | null)[], cancel: () => Promise<void> = gone) =>
+  // Only what cancelProvision touches: describe() of the run (each call the next status), its history and cancel().
+  const clientSeeing = (statuses: (string | null)[], cancel: () => Promise<void> = gone, events: unknown[] = []) =>
     ({
       workflow: {
         getHandle: () => ({
           cancel,
+          fetchHistory: async () => ({ events }),
           describe: async () => {
             const status = statuses.shift() ?? null;
             return status ? { status: { name: status } } : gone();
@@ -143,6 +145,16 @@ describe('cancelProvision', () => {
     });
     assert.ok(cancelled);
   });
+  test('a run whose history holds a cancel request is "already cancelling" (409), and is not cancelled again', async () => {
+    let cancels = 0;
+    const cancel = async () => {
+      cancels++;
+    };
+    const requested = [{ eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED }];
+    const err = await cancelProvision(clientSeeing(['RUNNING'], cancel, requested), id).catch((e: unknown) => e);
+    assert.ok(err instanceof AlreadyCancellingError);
+    assert.deepEqual([toApiError(err).status, toApiError(err).code, cancels], [409, 'already-cancelling', 0]);
+  });
 });
 
 describe('loadApiEnv', () => {
@@ -175,10 +187,15 @@ describe('loadApiEnv', () => {
 
 describe('provisionQuery', () => {
   test('workflow types always, search attributes when given, the number normalised', () => {
-    assert.equal(provisionQuery({}), 'WorkflowType IN ("provisionFlowrouteCnam", "provisionTwilioCnam")');
+    // Renames, removals and adoptions run under the numbers' ids and are listed with the provisionings.
+    assert.equal(
+      provisionQuery({}),
+      'WorkflowType IN ("provisionFlowrouteCnam", "renameFlowrouteCnam", "removeFlowrouteCnam", "adoptFlowrouteCnam", ' +
+        '"provisionTwilioCnam", "renameTwilioCnam", "removeTwilioCnam", "adoptTwilioCnam")',
+    );
     assert.equal(
       provisionQuery({ provider: 'twilio', number: '(206) 555-0100', step: 'awaiting-approval', state: 'cancelled' }),
-      'WorkflowType IN ("provisionTwilioCnam") AND (CnamPhoneNumber = "+12065550100" OR WorkflowId IN ("cnam-twilio-12065550100"))' +
+      'WorkflowType IN ("provisionTwilioCnam", "renameTwilioCnam", "removeTwilioCnam", "adoptTwilioCnam") AND (CnamPhoneNumber = "+12065550100" OR WorkflowId IN ("cnam-twilio-12065550100"))' +
         ' AND CnamStep = "awaiting-approval" AND ExecutionStatus = "Canceled"',
     );
     assert.throws(() => provisionQuery({ number: '" OR 1=1' }), InvalidRequestError);
