@@ -413,7 +413,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       armFaults();
       await renameEach(client, taskQueue, flowrouteNumbers, twilioNumbers);
     }
-    log(`started ${options.fleet ? `fleet ${ids[0]}` : `${ids.length} provisionings`} on ${taskQueue}`);
+    log(
+      `started ${options.fleet ? `fleet ${ids[0]}` : `${ids.length} ${options.rename ? 'renames' : 'provisionings'}`} on ${taskQueue}`,
+    );
 
     const open = new Set(ids);
     const outcomes = new Map<string, string>();
