@@ -1,7 +1,9 @@
 /** Following a running provisioning from the terminal: one line per step, until it closes. */
 import type { Client } from '@temporalio/client';
 import { describeProvision, type ProvisionReport } from '../app/describe';
-import { warn } from './output';
+import type { StartedProvision } from '../app/start';
+import { printJson, say, warn } from './output';
+import { printReport, reportExitCode } from './status';
 
 const POLL_MS = 1_000;
 
@@ -26,4 +28,28 @@ export async function followProvision(client: Client, workflowId: string): Promi
     if (report.state !== 'running') return report;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+}
+
+/**
+ * What `provision`, `rename`, `remove` and `adopt` print once started: the run (or the one already
+ * going, in `alreadyRunning`'s words) and its Web UI link; with `wait`, every step until it ends, and the exit code.
+ */
+export async function reportStarted(
+  client: Client,
+  started: StartedProvision,
+  opts: { json?: boolean; wait?: boolean; webUi: string; alreadyRunning: string; startedText: string },
+): Promise<void> {
+  if (!opts.json) {
+    say(started.alreadyRunning ? opts.alreadyRunning : opts.startedText);
+    say(`Web UI: ${opts.webUi}`);
+  }
+  if (!opts.wait) {
+    if (opts.json) printJson({ ...started, webUi: opts.webUi });
+    else say(`Follow it with: cnam status ${started.workflowId}`);
+    return;
+  }
+  const report = await followProvision(client, started.workflowId);
+  if (opts.json) printJson({ ...started, webUi: opts.webUi, ...report });
+  else printReport(report);
+  process.exitCode = reportExitCode(report);
 }

@@ -12,7 +12,7 @@ import type { AnyProviderModule } from '../core/provider';
 import { PROVIDER_IDS, PROVIDERS } from '../providers';
 import type { ProvisionReport } from '../app/describe';
 import { CliError, ExitCode, printJson, say, warn } from './output';
-import { printReport, reportExitCode } from './status';
+import { printReport } from './status';
 
 interface CommonOptions {
   provider: string;
@@ -176,7 +176,7 @@ async function runLifecycle(
   const [
     { InvalidRequestError, NumberBusyError },
     { prepareLifecycle, startLifecycle },
-    { followProvision },
+    { reportStarted },
     { cliTemporal },
   ] = await Promise.all([
     import('../app/errors'),
@@ -209,24 +209,12 @@ async function runLifecycle(
         throw err;
       },
     );
-    const link = webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, started.workflowId);
-    if (!opts.json) {
-      say(
-        started.alreadyRunning
-          ? `A ${operation} of this number is already running: ${started.workflowId} (no second run started)`
-          : `Started ${operation}: ${started.workflowId}`,
-      );
-      say(`Web UI: ${link}`);
-    }
-    if (!opts.wait) {
-      if (opts.json) printJson({ ...started, webUi: link });
-      else say(`Follow it with: cnam status ${started.workflowId}`);
-      return;
-    }
-    const report = await followProvision(temporal.client, started.workflowId);
-    if (opts.json) printJson({ ...started, webUi: link, ...report });
-    else printReport(report);
-    process.exitCode = reportExitCode(report);
+    await reportStarted(temporal.client, started, {
+      ...opts,
+      webUi: webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, started.workflowId),
+      alreadyRunning: `A ${operation} of this number is already running: ${started.workflowId} (no second run started)`,
+      startedText: `Started ${operation}: ${started.workflowId}`,
+    });
   } finally {
     await temporal.close();
   }

@@ -9,8 +9,7 @@ import type { AnyProviderModule } from '../core/provider';
 import { PROVIDERS } from '../providers';
 import type { InvalidRequestError } from '../app/errors';
 import type { ProvisionStart } from '../app/schemas';
-import { CliError, ExitCode, printJson, say } from './output';
-import { printReport, reportExitCode } from './status';
+import { CliError, ExitCode } from './output';
 
 /** The option's value as given (a duration string as typed), refused with exit 2 when out of bounds. */
 function optionParser(field: string, option: TuningOption): (value: string) => string | number {
@@ -86,7 +85,7 @@ function invalidRequest(err: InvalidRequestError): CliError {
 
 async function runProvision(start: ProvisionStart, opts: CommonOptions): Promise<void> {
   // Imported when run, so `cnam --help` and the offline commands never load the Temporal client.
-  const [{ InvalidRequestError }, { prepareProvision, startProvision }, { followProvision }, { cliTemporal }] =
+  const [{ InvalidRequestError }, { prepareProvision, startProvision }, { reportStarted }, { cliTemporal }] =
     await Promise.all([import('../app/errors'), import('../app/start'), import('./follow'), import('./temporal')]);
   try {
     // Checked before connecting, so a bad name is reported even when Temporal is down.
@@ -98,24 +97,12 @@ async function runProvision(start: ProvisionStart, opts: CommonOptions): Promise
   const temporal = await cliTemporal();
   try {
     const started = await startProvision(temporal.client, temporal.env.CNAM_TASK_QUEUE, start);
-    const link = webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, started.workflowId);
-    if (!opts.json) {
-      say(
-        started.alreadyRunning
-          ? `Already being provisioned: ${started.workflowId} (no second run started)`
-          : `Started ${started.workflowId}`,
-      );
-      say(`Web UI: ${link}`);
-    }
-    if (!opts.wait) {
-      if (opts.json) printJson({ ...started, webUi: link });
-      else say(`Follow it with: cnam status ${started.workflowId}`);
-      return;
-    }
-    const report = await followProvision(temporal.client, started.workflowId);
-    if (opts.json) printJson({ ...started, webUi: link, ...report });
-    else printReport(report);
-    process.exitCode = reportExitCode(report);
+    await reportStarted(temporal.client, started, {
+      ...opts,
+      webUi: webUiLink(temporal.env.TEMPORAL_UI_URL, temporal.namespace, started.workflowId),
+      alreadyRunning: `Already being provisioned: ${started.workflowId} (no second run started)`,
+      startedText: `Started ${started.workflowId}`,
+    });
   } finally {
     await temporal.close();
   }

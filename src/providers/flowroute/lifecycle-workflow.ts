@@ -7,7 +7,7 @@
  * - adopt: reads what the number shows (a name set up in Flowroute Manage) and creates nothing.
  * Cancelled (or failed) renames and removals undo what they did, in reverse (core/workflow/undo).
  */
-import { ApplicationFailure, sleep } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { LifecycleResult, NumberOnlyInput } from '../../core/lifecycle';
 import { FailureType } from '../../core/failures';
 import { proxyCnamActivities } from '../../core/workflow/activity-options';
@@ -18,7 +18,7 @@ import { UndoLog, undoingOnCancel } from '../../core/workflow/undo';
 import type { FlowrouteActivities } from './activities';
 import type { CnamRecordView, FlowrouteRenameInput } from './contract';
 import { FLOWROUTE_OPTIONS } from './options';
-import { associationEffectiveBy, awaitApproval, findOrCreateRecord } from './steps';
+import { awaitApproval, awaitAssociationAndConfirm, findOrCreateRecord } from './steps';
 
 const acts = proxyCnamActivities<FlowrouteActivities>('flowroute');
 
@@ -103,24 +103,11 @@ async function rename(input: FlowrouteRenameInput, progress: Progress, undo: Und
   await acts.assignFlowrouteCnam({ numberId, cnamId: record.id });
   const assignedAt = new Date().toISOString();
 
-  progress.enter('awaiting-propagation');
-  const effectiveBy = await associationEffectiveBy(input, assignedAt);
-  progress.status.nextCheckAt = effectiveBy;
-  progress.details(
-    `Record ${record.id} ("${record.value}") is assigned to ${request.e164}; it takes effect by ${effectiveBy}`,
-  );
-  const remaining = new Date(effectiveBy).getTime() - Date.now();
-  if (remaining > 0)
-    await sleep(remaining, { summary: `"${record.value}" takes effect on ${request.e164} by ${effectiveBy}` });
-
-  progress.enter('confirming');
-  const { cnamPresetId } = await acts.getFlowrouteNumberCnam({ numberId });
-  if (cnamPresetId !== record.id)
-    throw ApplicationFailure.create({
-      type: FailureType.AssignmentNotConfirmed,
-      message: `Number ${request.e164} carries CNAM record ${cnamPresetId ?? 'none'} instead of ${record.id}; it was changed after we assigned it.`,
-      nonRetryable: true,
-    });
+  const effectiveBy = await awaitAssociationAndConfirm(input, progress, {
+    recordId: record.id,
+    e164: request.e164,
+    assignedAt,
+  });
 
   const outcome = await deleteOldRecord(old, request.e164, progress, undo);
   progress.enter('completed');

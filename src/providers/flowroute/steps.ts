@@ -2,7 +2,7 @@
  * The steps the Flowroute workflows share (provision, rename): find or create the record, wait for
  * its review, and when the association takes effect.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import { FailureType } from '../../core/failures';
 import { proxyCnamActivities } from '../../core/workflow/activity-options';
 import { optionGiven, optionValue } from '../../core/workflow/options';
@@ -31,6 +31,37 @@ export async function findOrCreateRecord(
   );
   const created = await acts.createFlowrouteCnamRecord({ value });
   return { record: created.record, reusedExistingRecord: !created.created };
+}
+
+/**
+ * After the assignment: waits until Flowroute's association takes effect (progress shows when), then
+ * confirms the number carries the record; a number changed in the meantime fails the run. Returns when it took effect.
+ */
+export async function awaitAssociationAndConfirm(
+  input: FlowrouteTuning,
+  progress: Progress,
+  assigned: { recordId: string; e164: string; assignedAt: string },
+): Promise<string> {
+  const { recordId, e164 } = assigned;
+  progress.enter('awaiting-propagation');
+  const effectiveBy = await associationEffectiveBy(input, assigned.assignedAt);
+  progress.status.nextCheckAt = effectiveBy;
+  progress.details(`Record ${recordId} is assigned to ${e164}; Flowroute's association takes effect by ${effectiveBy}`);
+  const remaining = new Date(effectiveBy).getTime() - Date.now();
+  if (remaining > 0)
+    await sleep(remaining, { summary: `Flowroute association of record ${recordId} takes effect by ${effectiveBy}` });
+
+  progress.enter('confirming');
+  // Flowroute names a number by its E.164 digits without the plus.
+  const { cnamPresetId } = await acts.getFlowrouteNumberCnam({ numberId: e164.slice(1) });
+  if (cnamPresetId !== recordId) {
+    throw ApplicationFailure.create({
+      type: FailureType.AssignmentNotConfirmed,
+      message: `Number ${e164} carries CNAM record ${cnamPresetId ?? 'none'} instead of ${recordId}; it was changed after we assigned it.`,
+      nonRetryable: true,
+    });
+  }
+  return effectiveBy;
 }
 
 /** When the association takes effect: the business days Flowroute documents, or the demo/test override. */

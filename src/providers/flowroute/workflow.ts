@@ -13,7 +13,7 @@ import { UndoLog, undoingOnCancel } from '../../core/workflow/undo';
 import type { FlowrouteActivities } from './activities';
 import type { FlowrouteNumberOutcome, FlowrouteProvisionInput, FlowrouteProvisionResult } from './contract';
 import { FLOWROUTE_OPTIONS } from './options';
-import { associationEffectiveBy, awaitApproval, findOrCreateRecord } from './steps';
+import { associationEffectiveBy, awaitApproval, awaitAssociationAndConfirm, findOrCreateRecord } from './steps';
 
 /** Assignments in flight at once in a group; the server's rate limit on the Flowroute queue sets the pace. */
 const ASSIGN_CONCURRENCY = 50;
@@ -74,25 +74,7 @@ async function provision(
   await acts.assignFlowrouteCnam({ numberId, cnamId: recordId });
   const assignedAt = new Date().toISOString();
 
-  progress.enter('awaiting-propagation');
-  const effectiveBy = await associationEffectiveBy(input, assignedAt);
-  progress.status.nextCheckAt = effectiveBy;
-  progress.details(
-    `Record ${recordId} is assigned to ${request.e164}; Flowroute's association takes effect by ${effectiveBy}`,
-  );
-  const remaining = new Date(effectiveBy).getTime() - Date.now();
-  if (remaining > 0)
-    await sleep(remaining, { summary: `Flowroute association of record ${recordId} takes effect by ${effectiveBy}` });
-
-  progress.enter('confirming');
-  const { cnamPresetId } = await acts.getFlowrouteNumberCnam({ numberId });
-  if (cnamPresetId !== recordId) {
-    throw ApplicationFailure.create({
-      type: FailureType.AssignmentNotConfirmed,
-      message: `Number ${request.e164} carries CNAM record ${cnamPresetId ?? 'none'} instead of ${recordId}; it was changed after we assigned it.`,
-      nonRetryable: true,
-    });
-  }
+  const effectiveBy = await awaitAssociationAndConfirm(input, progress, { recordId, e164: request.e164, assignedAt });
 
   progress.enter('completed');
   return {
