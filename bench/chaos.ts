@@ -349,11 +349,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const flowrouteNumbers = numbers.slice(0, flowrouteCount);
   const twilioNumbers = numbers.slice(flowrouteCount);
 
-  const [port, flowroute, twilio] = await Promise.all([
+  const flowroute = await startFlowrouteSandbox({ numbers: flowrouteNumbers, approvalDelayMs: 4_000 });
+  const [port, twilio] = await Promise.all([
     freePort(),
-    startFlowrouteSandbox({ numbers: flowrouteNumbers, approvalDelayMs: 4_000 }),
     startTwilioSandbox({
       numbers: twilioNumbers.map((d) => ({ phoneNumber: `+${d}` })),
+      // One network: CNAM dips (Twilio Lookup) see Flowroute's names too, as `startSandboxes` wires it.
+      lookupSources: [(e164) => flowroute.registeredCnam(e164)],
       inReviewDelayMs: 1_000,
       decisionDelayMs: 4_000,
     }),

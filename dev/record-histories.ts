@@ -7,7 +7,8 @@
  *                                           # <provider>-{adopt,rename,remove}-completed-v4.json and
  *                                           # flowroute-cancelled-v4.json (a provisioning cancelled and undone)
  * Keep the files whose workflows changed (or are new); v4 kept only the lifecycle and cancelled ones,
- * the provisionings' and the fleet's histories being the same as v3's.
+ * the provisionings' and the fleet's histories being the same as v3's. v5 (the `verify-caller-name`
+ * and `notify-outcome` patches: CNAM dips, webhook notifications) kept them all.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -6,6 +6,9 @@
 import { createCoreActivities } from './core/validation-activities';
 import { createFleetActivities } from './fleet/activities';
 import { PROVIDERS } from './providers';
+import { createWatchActivities } from './watch/activities';
+import { createNoDipActivities } from './core/dip';
+import { createNotifyActivities } from './notify/activities';
 
 /** Each provider's client by provider id; null (or absent) when the worker has no credentials for it. */
 export type ActivityDeps = Partial<Record<string, unknown>>;
@@ -19,11 +22,17 @@ export async function createActivitiesByQueue(
   const core: Activities = {
     ...createCoreActivities(Object.fromEntries(PROVIDERS.map((p) => [p.id, p.checkName]))),
     ...createFleetActivities(),
+    ...createWatchActivities(),
+    // CNAM dips: "not configured" unless a provider's runtime supplies them (below).
+    ...createNoDipActivities(),
+    // The webhook (CNAM_NOTIFY_URL); a worker without one answers "not configured" and sends nothing.
+    ...createNotifyActivities(),
   };
   const providers: Record<string, Activities> = {};
   for (const provider of PROVIDERS) {
     const runtime = await provider.loadRuntime();
     providers[provider.id] = runtime.createActivities((deps[provider.id] ?? null) as never);
+    Object.assign(core, runtime.createSharedActivities?.((deps[provider.id] ?? null) as never));
   }
   return { core, providers };
 }

@@ -45,6 +45,7 @@ export function writeWorkflowEntry(): string {
     ),
     { name: 'provisionFleet', path: require.resolve('./fleet/workflow') },
     { name: 'surveyFleet', path: require.resolve('./fleet/survey-workflow') },
+    { name: 'reconcileCnams', path: require.resolve('./watch/workflow') },
   ];
   const lines = modules.map(
     ({ name, path }) => `export { ${name} } from ${JSON.stringify(path.replace(/\.(ts|js)$/, ''))};`,

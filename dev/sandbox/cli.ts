@@ -73,9 +73,18 @@ Admin surface (no auth, sandbox only):
   POST <flowroute>/__sandbox/cnams/<id>/reject         body {"reason": "..."}
   POST <flowroute>/__sandbox/faults                    body {"status": 503, "count": 2, "path": "/v2/cnams"}
   POST <flowroute>/__sandbox/reset                     empty the account, zero the counts, restore --rate-limit
+  PUT  <flowroute>/__sandbox/numbers/<n>/cnam          body {"cnamId": "24141"} | {"cnamId": null}: set as in the portal
+  DELETE <flowroute>/__sandbox/numbers/<n>             release the number (the API then answers 404 for it)
   GET  <twilio>/__sandbox/state                        profiles, Trust Products, End Users, assignments, numbers, counts
   POST <twilio>/__sandbox/trust-products/<BU>/approve
   POST <twilio>/__sandbox/trust-products/<BU>/reject   body {"code": 11008}
+  POST <twilio>/__sandbox/trust-products/<BU>/status   body {"status": "twilio-rejected", "validUntil": null}: drift
+  PUT  <twilio>/__sandbox/numbers/<+E164>              body {"voiceCallerIdLookupSupported": false}: 21409 from then
+  DELETE <twilio>/__sandbox/numbers/<+E164>            release the number and its assignments
+  GET  <twilio>/__sandbox/lookup                       Lookup caller_name dips per number and the overrides
+  PUT | DELETE <twilio>/__sandbox/lookup/numbers/<+E164>
+                                                       body {"answer": "name", "callerName": "RIVAL CO"},
+                                                       {"errorCode": 60608, "errorCount": 2}, {"propagationMs": 0}
   GET  <twilio>/__sandbox/callbacks                    status callbacks sent, with their signatures
   PUT  <twilio>/__sandbox/callback-settings            body {"callbackShape": "json", "callbackRepeats": 2}
   POST <twilio>/__sandbox/faults                       body {"status": 429, "count": 1, "retryAfterSeconds": 5}

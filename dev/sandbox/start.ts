@@ -20,6 +20,8 @@ export interface SandboxesOptions {
   rateLimit?: RateLimit | null;
   /** Numbers on the Flowroute account (11 digits) instead of the default ones. */
   flowrouteNumbers?: string[];
+  /** Time from a CNAM's registration until Lookup dips show it; defaults to 0. */
+  lookupPropagationMs?: number;
 }
 
 export interface RunningSandboxes {
@@ -51,6 +53,9 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Ru
     ...(options.twilioDecisionDelayMs !== undefined && { decisionDelayMs: options.twilioDecisionDelayMs }),
     ...(options.autoReview !== undefined && { autoReview: options.autoReview }),
     ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
+    // Lookup dips see one network: the Flowroute account's approved presets as well as Twilio's own CNAMs.
+    lookupSources: [(e164) => flowroute.registeredCnam(e164)],
+    ...(options.lookupPropagationMs !== undefined && { lookupPropagationMs: options.lookupPropagationMs }),
   });
   return {
     flowroute,

@@ -9,6 +9,7 @@ import { registerHealthRoutes } from './health';
 import { registerLifecycleRoutes } from './lifecycle';
 import { registerProvisionRoutes } from './provisions';
 import { requestLog } from './request-log';
+import { registerWatchRoutes } from './watch';
 import { zodProblems } from '../app/schemas';
 import type { AnyProviderModule } from '../core/provider';
 import { PROVIDERS } from '../providers';
@@ -37,6 +38,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerProvisionRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
   registerFleetRoutes(app, deps);
+  registerWatchRoutes(app, deps);
   for (const provider of PROVIDERS as readonly AnyProviderModule[]) provider.registerHttp?.(app, deps);
   app.doc('/openapi.json', {
     openapi: '3.0.3',

@@ -1,5 +1,6 @@
 /** Response shapes of the API, for the OpenAPI document and typed handlers. */
 import { z } from 'zod';
+import { verificationSchema } from '../core/verification-schema';
 import { EXECUTION_STATES, PROVISION_ID_PATTERN, PROVISION_STEPS, ProvisionIdSchema } from '../app/schemas';
 import { LIFECYCLE_OPERATIONS, lifecycleResult } from '../core/lifecycle';
 import { APPROVAL_STATES, OPERATIONS } from '../core/workflow/messages';
@@ -52,6 +53,8 @@ export const ProvisionStatusSchema = z
     operation: z.enum(OPERATIONS).optional(),
     /** After a cancel (or a failed rename or removal): each undo step in the order run, with what it did. */
     undo: z.array(UndoOutcomeSchema).optional(),
+    /** From the `verifying` step on: whether CNAM dips find the name on the network. */
+    verification: verificationSchema.meta({ id: 'Verification' }).optional(),
   })
   .meta({ id: 'ProvisionStatus' });
 
@@ -81,6 +84,8 @@ export const ProvisionSummarySchema = z
     number: z.string().nullable(),
     displayName: z.string().nullable(),
     step: z.string().nullable(),
+    /** What CNAM dips found: `showing`, `not-showing`, `checking`, `unverified`; null before the `verifying` step. */
+    showing: z.string().nullable(),
     state,
     startedAt: time,
     closedAt: time.nullable(),

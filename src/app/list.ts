@@ -5,6 +5,7 @@ import { normalizeUsLongCode } from '../core/phone';
 import {
   CnamDisplayName,
   CnamPhoneNumber,
+  CnamShowing,
   CnamStep,
   type SearchAttributeKey,
 } from '../core/workflow/search-attributes';
@@ -30,6 +31,8 @@ export interface ProvisionSummary {
   number: string | null;
   displayName: string | null;
   step: string | null;
+  /** What CNAM dips found (`showing`, `not-showing`, `checking`, `unverified`); null before the `verifying` step. */
+  showing: string | null;
   state: ExecutionState;
   startedAt: string;
   closedAt: string | null;
@@ -91,6 +94,7 @@ function summarize(info: WorkflowExecutionInfo): ProvisionSummary {
     number: info.typedSearchAttributes.get(CnamPhoneNumber) ?? (idNumber ? `+${idNumber}` : null),
     displayName: info.typedSearchAttributes.get(CnamDisplayName) ?? null,
     step: info.typedSearchAttributes.get(CnamStep) ?? null,
+    showing: info.typedSearchAttributes.get(CnamShowing) ?? null,
     state: STATE_BY_STATUS_NAME[info.status.name] ?? 'unknown',
     startedAt: info.startTime.toISOString(),
     closedAt: info.closeTime?.toISOString() ?? null,

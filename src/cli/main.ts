@@ -9,6 +9,7 @@ import { provisionCommand } from './provision';
 import { setupCommand } from './setup';
 import { checkNowCommand, statusCommand } from './status';
 import { validateNameCommand } from './validate-name';
+import { watchCommand } from './watch';
 import { CliError, endQuietlyWhenStdoutCloses, ExitCode, printJson, warn } from './output';
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(provisionCommand());
   for (const command of lifecycleCommands()) program.addCommand(command);
   program.addCommand(fleetCommand());
+  program.addCommand(watchCommand());
   program.addCommand(statusCommand());
   program.addCommand(checkNowCommand());
   program.addCommand(validateNameCommand());

@@ -39,7 +39,7 @@ function providerCommand(provider: AnyProviderModule): Command {
       field.envDefault ? `${field.help} (default: $${field.envDefault})` : field.help,
     );
     if (field.repeatable) option.argParser(collect);
-    if (!field.envDefault) option.makeOptionMandatory();
+    if (!field.envDefault && !field.optional) option.makeOptionMandatory();
     command.addOption(option);
   }
   command

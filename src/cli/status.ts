@@ -17,6 +17,12 @@ export function printReport(report: ProvisionReport): void {
     for (const [role, id] of Object.entries(s.resources)) say(`  ${role}: ${id}`);
     if (s.nextCheckAt && report.state === 'running') say(`  next check: ${s.nextCheckAt}`);
     for (const step of s.stepsDone) say(`  ${step.at}  ${step.step}`);
+    if (s.verification) {
+      const v = s.verification;
+      say(`  on the network: ${v.outcome} — ${v.summary} (${v.dips} CNAM dip${v.dips === 1 ? '' : 's'})`);
+      if (v.numbers.length > 1) for (const n of v.numbers) say(`    ${n.number}: ${n.summary}`);
+      if (v.nextDipAt && report.state === 'running') say(`  next dip: ${v.nextDipAt}`);
+    }
     // After a cancel: what each undo step did, in the order run.
     if (s.undo && s.undo.length > 0) {
       say('  undo:');

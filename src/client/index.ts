@@ -40,6 +40,7 @@ import {
   type StartedLifecycle,
   startLifecycle,
 } from '../app/lifecycle';
+import { triggerWatch, type WatchState, watchState } from '../watch/schedule';
 
 export interface CnamClientOptions {
   client: Client;
@@ -93,6 +94,16 @@ export interface CnamClient {
    * no number failed (the API's 409), WorkflowNotFoundError for an unknown fleet.
    */
   retryFleet(fleetId: string): Promise<{ fleetId: string; retried: number }>;
+  /**
+   * The drift watch (`cnam watch`): its schedule (null when not enabled), the latest completed
+   * reconciliation's report (null before the first), and the reconciliations running now.
+   */
+  watchReport(): Promise<WatchState>;
+  /**
+   * Runs the reconciliation now through the watch schedule; `alreadyRunning` (none started) when one
+   * runs. Throws WatchNotEnabledError when there is no schedule (the API's 404).
+   */
+  runWatch(): Promise<{ workflowId: string; alreadyRunning: boolean }>;
 }
 
 export interface FleetNumbersPage {
@@ -152,6 +163,8 @@ export function createCnamClient(options: CnamClientOptions): CnamClient {
       const found = await fleetNumbers(client, fleetId(value), page);
       return { fleetId: value, ...found, nextCursor: nextCursor(page.offset, found.numbers.length, found.total) };
     },
+    watchReport: async () => watchState(client),
+    runWatch: async () => triggerWatch(client),
   };
 }
 
@@ -179,3 +192,10 @@ export type {
 export type { FleetNumber } from '../fleet/messages';
 export type { ProvisionFilter, ProvisionStart } from '../app/schemas';
 export type { StartedProvision } from '../app/start';
+export { WatchNotEnabledError } from '../watch/schedule';
+export type { WatchReport, WatchSchedule, WatchState } from '../watch/schedule';
+export type { DriftItem, DriftKind, ReconcileResult } from '../watch/drift';
+export type { NumberVerification, Verification, VerificationOutcome } from '../core/verification';
+// For services that receive this deployment's webhook notifications (CNAM_NOTIFY_URL).
+export { NotificationVerificationError, verifyNotification } from '../notify/signature';
+export type { NotificationEvent, NotificationType } from '../notify/events';

@@ -22,12 +22,16 @@ export interface DurationBounds {
 const TIMEOUT: DurationBounds = { minMs: SECOND, maxMs: 90 * DAY, text: 'between 1s and 90d' };
 const POLL_INTERVAL: DurationBounds = { minMs: SECOND, maxMs: 7 * DAY, text: 'between 1s and 7d' };
 const WAIT: DurationBounds = { minMs: SECOND, maxMs: 30 * DAY, text: 'between 1s and 30d' };
+/** How long CNAM dips go on; 0 turns them off (each dip is billed). */
+const VERIFY_BOUND: DurationBounds = { minMs: 0, maxMs: 30 * DAY, text: 'between 0 (no dips) and 30d' };
 
 /** The kinds of duration a workflow option can be; each provider's option table says which each option is. */
-export const DURATION_BOUNDS = { timeout: TIMEOUT, pollInterval: POLL_INTERVAL, wait: WAIT } as const satisfies Record<
-  string,
-  DurationBounds
->;
+export const DURATION_BOUNDS = {
+  timeout: TIMEOUT,
+  pollInterval: POLL_INTERVAL,
+  wait: WAIT,
+  verifyBound: VERIFY_BOUND,
+} as const satisfies Record<string, DurationBounds>;
 
 export type DurationKind = keyof typeof DURATION_BOUNDS;
 

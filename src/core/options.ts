@@ -19,6 +19,14 @@ export type TuningOption =
 
 export type OptionTable = Record<string, TuningOption>;
 
+/** Every provider's row for the `verifying` step: how long CNAM dips go on after the propagation wait. */
+export const VERIFY_FOR_OPTION = {
+  kind: 'verifyBound',
+  default: '7d',
+  flag: '--verify-for',
+  help: 'how long to keep checking with CNAM dips (Twilio Lookup, billed per dip) that the name shows; 0 dips nothing',
+} as const satisfies TuningOption;
+
 /** The input fields a table describes: durations as milliseconds or strings, days as whole numbers. */
 export type TuningInput<T extends OptionTable> = {
   [K in keyof T]?: T[K] extends { kind: 'days' } ? number : DurationInput;

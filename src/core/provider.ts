@@ -27,6 +27,11 @@ export interface ProviderRuntime<Client> {
   clientFromEnv(env: NodeJS.ProcessEnv, options: { timeoutMs: number }): Client | null;
   /** The provider's activities; with a null client each fails permanently, saying which variables to set. */
   createActivities(client: Client | null): Record<string, (input: never) => Promise<unknown>>;
+  /**
+   * Activities the provider offers every provider's runs, on the workflows' own queue (Twilio: the
+   * CNAM dip through Lookup). They replace the core's fallbacks of the same name.
+   */
+  createSharedActivities?(client: Client | null): Record<string, (input: never) => Promise<unknown>>;
 }
 
 /** A fleet row: its provider, number and name, and the provider's own columns (e.g. businessProfileSid). */
@@ -78,6 +83,8 @@ export interface CliField {
   repeatable?: boolean;
   /** Optional, with this environment variable as its default. */
   envDefault?: string;
+  /** Optional without a default: a switch such as `--no-caller-name-lookup`. */
+  optional?: boolean;
 }
 
 export interface ProviderModule<

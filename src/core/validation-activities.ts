@@ -3,6 +3,7 @@
  * (a workflow started by hand, not through the API or CLI, is checked too), and US business days.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { DipActivities } from './dip';
 import { addUsBusinessDays } from './business-days';
 import { FailureType } from './failures';
 import type { NameCheck } from './names';
@@ -145,4 +146,5 @@ export interface GroupValidation {
   refused: { number: string; reason: string }[];
 }
 
-export type CoreActivities = ReturnType<typeof createCoreActivities>;
+/** Every activity on the workflows' own queue: these, and the CNAM dip (Twilio Lookup, for any provider's numbers). */
+export type CoreActivities = ReturnType<typeof createCoreActivities> & DipActivities;

@@ -165,6 +165,8 @@ describe('GET, list, cancel, check-now', () => {
         number: '+12065550102',
         displayName: 'Harbor Books',
         step: 'awaiting-approval',
+        // Set from the `verifying` step on.
+        showing: null,
         state: 'running',
         startedAt: 'string',
         closedAt: null,

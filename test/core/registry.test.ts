@@ -68,6 +68,7 @@ test('each provider workflow is exported under its registered workflow type', as
       ...PROVIDERS.flatMap((p) => Object.values(p.lifecycle.workflowTypes)),
       'provisionFleet',
       'surveyFleet',
+      'reconcileCnams',
     ],
   );
   for (const provider of PROVIDERS) {

@@ -64,9 +64,14 @@ describe('cnam on a real dev server', () => {
         'assigning',
         'awaiting-propagation',
         'confirming',
+        'verifying',
         'completed',
       ],
     );
+    // The CNAM dip (the sandbox's Lookup) found the name on the network, and status says so.
+    assert.equal(report.result.verification.outcome, 'showing');
+    const text = await runCnam(['status', out.workflowId], cliEnv);
+    assert.match(text.stdout, /on the network: showing — registered and showing since \S+ \(1 CNAM dip\)/);
   });
 
   test('a second provision of a number already in progress starts nothing new', async () => {
@@ -135,9 +140,11 @@ describe('cnam on a real dev server', () => {
         'awaiting-approval',
         'enabling-lookup',
         'awaiting-propagation',
+        'verifying',
         'completed',
       ],
     );
+    assert.equal(out.result.verification.numbers[0].lastDip.callerName, out.result.displayName.toUpperCase());
   });
 
   test('provision twilio refuses a name Twilio does not allow before starting anything', async () => {

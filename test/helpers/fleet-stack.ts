@@ -46,6 +46,8 @@ export async function fleetSandboxes(
   });
   const twilioSandbox = await startTwilioSandbox({
     numbers: numbers.twilio.map((phoneNumber) => ({ phoneNumber })),
+    // One network: CNAM dips (Twilio Lookup) see Flowroute's names too, as `startSandboxes` wires it.
+    lookupSources: [(e164) => flowrouteSandbox.registeredCnam(e164)],
     autoReview: false,
     inReviewDelayMs: 0,
     decisionDelayMs: 0,

@@ -16,7 +16,7 @@ const files = readdirSync(HISTORIES)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recordings include both providers, before and after the latest patches, a fleet, renames, removals, adoptions and a cancel', () => {
+test('the recordings include both providers, before and after the latest patches, a fleet, renames, removals, adoptions, a cancel and CNAM dips', () => {
   for (const name of [
     'flowroute-completed.json',
     'twilio-completed.json',
@@ -31,6 +31,9 @@ test('the recordings include both providers, before and after the latest patches
       ['adopt', 'rename', 'remove'].map((op) => `${p}-${op}-completed-v4.json`),
     ),
     'flowroute-cancelled-v4.json',
+    // After the CNAM dips (`verifying`) and the webhook notifications.
+    ...['flowroute', 'twilio'].flatMap((p) => [`${p}-completed-v5.json`, `${p}-fleet-group-completed-v5.json`]),
+    'fleet-completed-v5.json',
   ]) {
     assert.ok(files.includes(name), `${name} is recorded`);
   }

@@ -68,6 +68,7 @@ export function snapshotState(
 export interface AdminControls {
   snapshot(): FlowrouteSandboxSnapshot;
   has(id: string): boolean;
+  hasNumber(id: string): boolean;
   approve(id: string): void;
   reject(id: string, reason: string): void;
   injectFault(fault: Fault): ActiveFlowrouteFault;
@@ -76,6 +77,8 @@ export interface AdminControls {
   rateLimit(): ResolvedRateLimit | null;
   setRateLimit(limit: RateLimit | null): ResolvedRateLimit | null;
   reset(): void;
+  setNumberCnam(numberId: string, cnamId: string | null): void;
+  releaseNumber(numberId: string): void;
 }
 
 /** `/__sandbox/*`: unauthenticated test controls, never part of Flowroute's API. */
@@ -121,6 +124,26 @@ export function adminRoutes(controls: AdminControls): Hono {
     const limit = checkRateLimit(await c.req.json().catch(() => undefined));
     if (typeof limit === 'string') return c.json({ error: limit }, 400);
     return c.json(controls.setRateLimit(limit));
+  });
+
+  // Drift: what someone changes in Flowroute's portal, or a number leaving the account.
+  app.put('/__sandbox/numbers/:numberId/cnam', async (c) => {
+    const numberId = c.req.param('numberId');
+    if (!controls.hasNumber(numberId)) return c.json({ error: `no number ${numberId} on the account` }, 404);
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const cnamId = typeof body === 'object' && body !== null && 'cnamId' in body ? body.cnamId : undefined;
+    if (cnamId !== null && typeof cnamId !== 'string')
+      return c.json({ error: 'body must be {"cnamId": "<record id>"} or {"cnamId": null}' }, 400);
+    if (cnamId !== null && !controls.has(cnamId)) return c.json({ error: `no CNAM record ${cnamId}` }, 404);
+    controls.setNumberCnam(numberId, cnamId);
+    return c.json({ id: numberId, cnamId });
+  });
+
+  app.delete('/__sandbox/numbers/:numberId', (c) => {
+    const numberId = c.req.param('numberId');
+    if (!controls.hasNumber(numberId)) return c.json({ error: `no number ${numberId} on the account` }, 404);
+    controls.releaseNumber(numberId);
+    return c.body(null, 204);
   });
 
   app.post('/__sandbox/reset', (c) => {

@@ -9,6 +9,7 @@ import { flowrouteError, handleError } from './errors';
 import { FaultQueue, flowrouteFaults, type ActiveFlowrouteFault, type Fault } from './faults';
 import { numberRoutes } from './numbers';
 import { resolveOptions, type FlowrouteSandboxOptions } from './options';
+import { portalControls } from './portal';
 import { flowrouteRateLimit } from './rate-limit';
 import { createReviewEngine } from './review';
 import { createState, recordOf, seedState } from './store';
@@ -28,8 +29,17 @@ export interface FlowrouteSandboxControls {
   rateLimit(): ResolvedRateLimit | null;
   /** Puts a limit in force with a full bucket (null lifts it); throws when it is malformed. */
   setRateLimit(limit: RateLimit | null): ResolvedRateLimit | null;
-  /** Empties the account and its counters, clears faults and restores the configured rate limit. */
+  /** Empties the account and its counters, clears faults and restores the configured numbers and rate limit. */
   reset(): void;
+  /**
+   * The approved CNAM the number (E.164) carries and since when it applies: the later of its assignment and the
+   * record's approval. Null without one. What the Twilio sandbox's Lookup reads as "the network's CNAM database".
+   */
+  registeredCnam(e164: string): { name: string; sinceMs: number } | null;
+  /** Sets the number's CNAM preset as the portal does: any record, no review, null clears; throws if unknown. */
+  setNumberCnam(numberId: string, cnamId: string | null): void;
+  /** Takes the number off the account: the API then answers 404 for it. Throws for a number not on the account. */
+  releaseNumber(numberId: string): void;
 }
 
 export interface FlowrouteSandboxApp extends FlowrouteSandboxControls {
@@ -70,6 +80,7 @@ export function createFlowrouteSandboxApp(options: FlowrouteSandboxOptions = {})
       faults.clear();
       limiter.set(opts.rateLimit);
     },
+    ...portalControls(state, opts, review),
   };
 
   const app = new Hono();
@@ -80,7 +91,12 @@ export function createFlowrouteSandboxApp(options: FlowrouteSandboxOptions = {})
   });
   app.route(
     '/',
-    adminRoutes({ ...controls, has: (id) => recordOf(state, id) !== undefined, faults: () => faults.list() }),
+    adminRoutes({
+      ...controls,
+      has: (id) => recordOf(state, id) !== undefined,
+      hasNumber: (id) => state.numbers.has(id),
+      faults: () => faults.list(),
+    }),
   );
   app.use(
     '/v2/*',

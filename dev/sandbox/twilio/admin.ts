@@ -4,7 +4,8 @@ import type { RateLimit, ResolvedRateLimit } from '../shared/rate-limit';
 import type { CallbackSettings } from './callback-shapes';
 import { badRequest } from './errors';
 import { originOf } from './http';
-import type { ResolvedOptions } from './options';
+import type { LookupNumberInput, LookupNumberSettings } from './lookup-settings';
+import type { ResolvedOptions, TrustHubStatus } from './options';
 import * as json from './serialize';
 import type { CallbackRecord, SandboxFault, TwilioSandboxState } from './store';
 
@@ -23,7 +24,10 @@ export interface TwilioSandboxControls {
   rateLimit(): ResolvedRateLimit | null;
   /** Puts a limit in force with a full bucket (null lifts it); throws 400 / 20001 when it is malformed. */
   setRateLimit(limit: RateLimit | null): ResolvedRateLimit | null;
-  /** Back to the configured numbers, profiles and rate limit; clears faults, callbacks, counters and timers. */
+  /**
+   * Back to the configured numbers, profiles and rate limit; clears faults, callbacks, counters, timers and Lookup's
+   * overrides and dip counts.
+   */
   reset(): void;
   /** The status callbacks sent so far. */
   callbacks(): CallbackRecord[];
@@ -35,6 +39,24 @@ export interface TwilioSandboxControls {
   configureCallbacks(changes: Partial<CallbackSettings>): CallbackSettings;
   /** All resources in their API shapes, for `GET /__sandbox/state`. */
   snapshot(origin: string): ReturnType<typeof snapshotState>;
+  /**
+   * Puts a Trust Product in a status at once, as if changed on Twilio's side (no review; callbacks as usual);
+   * `validUntil` (ISO-8601) sets `valid_until`, null clears it, undefined leaves it. Throws 400 / 404.
+   */
+  setTrustProductStatus(trustProductSid: string, status: TrustHubStatus, validUntil?: string | null): void;
+  /** Whether the number takes `VoiceCallerIdLookup=true` (false: 400 / 21409); 404 for one not on the account. */
+  configureNumber(
+    e164: string,
+    settings: { voiceCallerIdLookupSupported: boolean },
+  ): { phoneNumber: string; sid: string; voiceCallerIdLookupSupported: boolean };
+  /** Releases a number: gone from IncomingPhoneNumbers and from every Trust Product and Business Profile assignment. */
+  releaseNumber(e164: string): void;
+  /** Lookup caller_name dips answered and the per-number overrides, keyed by E.164. */
+  lookup(): { dips: Record<string, number>; numbers: Record<string, LookupNumberSettings> };
+  /** Merges `input` into the number's Lookup override and answers the result; throws 400 / 20001 on bad input. */
+  setLookupNumber(e164: string, input: LookupNumberInput): LookupNumberSettings;
+  /** Drops the number's Lookup override: it answers from the network again. */
+  clearLookupNumber(e164: string): void;
 }
 
 /** Every resource in its API JSON shape, plus pending faults and sent callbacks. */
@@ -63,7 +85,8 @@ export function snapshotState(state: TwilioSandboxState, origin: string) {
   };
 }
 
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+/** The JSON object body of an admin request (empty means `{}`); 400 / 20001 for anything else. */
+export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
   if (text.trim() === '') return {};
   try {

@@ -7,10 +7,13 @@ import { twilioAuth } from './auth';
 import { createCallbackSender } from './callbacks';
 import type { SandboxContext } from './context';
 import { customerProfileRoutes } from './customer-profiles';
+import { driftControls } from './drift';
+import { driftAdminRoutes } from './drift-routes';
 import { endUserRoutes } from './end-users';
 import { badRequest, handleError, notFound } from './errors';
 import { evaluationRoutes } from './evaluations';
 import { twilioFaults, validateFault } from './faults';
+import { lookupRoutes } from './lookups';
 import { resolveOptions, type ResolvedOptions, type TwilioSandboxOptions } from './options';
 import { phoneNumberRoutes } from './phone-numbers';
 import { twilioRateLimit } from './rate-limit';
@@ -92,6 +95,7 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
     callbackSettings: () => callbackSender.settings(),
     configureCallbacks: (changes) => callbackSender.configure(changes),
     snapshot: (origin) => snapshotState(state, origin),
+    ...driftControls(state, review),
   };
 
   const app = new Hono();
@@ -102,7 +106,9 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
     await next();
   });
   app.route('/', adminRoutes(state, opts, controls));
-  for (const prefix of ['/v1/*', '/2010-04-01/*']) {
+  app.route('/', driftAdminRoutes(state, opts, controls));
+  // `/v2` is Lookup's (lookups.twilio.com), served on the same origin as trusthub's `/v1` and the 2010 API.
+  for (const prefix of ['/v1/*', '/2010-04-01/*', '/v2/*']) {
     app.use(
       prefix,
       countRequests(tally(state.requestCounts)),
@@ -122,6 +128,7 @@ export function createTwilioSandboxApp(options: TwilioSandboxOptions = {}): Twil
     evaluationRoutes,
     endUserRoutes,
     phoneNumberRoutes,
+    lookupRoutes,
   ]) {
     app.route('/', routes(ctx));
   }

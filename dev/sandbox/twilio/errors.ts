@@ -42,6 +42,10 @@ export const badRequest = (message: string): TwilioApiError => new TwilioApiErro
 export const notFound = (path: string): TwilioApiError =>
   new TwilioApiError(404, 20404, `The requested resource ${path} was not found`);
 
+/** 400 / 21409 for `VoiceCallerIdLookup=true` on a number that does not support Caller Name Lookup. */
+export const callerIdLookupUnsupported = (): TwilioApiError =>
+  new TwilioApiError(400, 21409, 'VoiceCallerIdLookup cannot be set for this phone number');
+
 export const conflict = (message: string): TwilioApiError => new TwilioApiError(409, 20409, message);
 
 export const unauthenticated = (): TwilioApiError =>

@@ -20,7 +20,8 @@ export interface TwilioSandboxOptions {
   accountSid?: string;
   authToken?: string;
   apiKeys?: { sid: string; secret: string }[];
-  numbers?: { phoneNumber: string; sid?: string; friendlyName?: string }[];
+  /** `voiceCallerIdLookup: false` marks a number that refuses `VoiceCallerIdLookup=true` with 21409. */
+  numbers?: { phoneNumber: string; sid?: string; friendlyName?: string; voiceCallerIdLookup?: boolean }[];
   businessProfiles?: {
     sid?: string;
     friendlyName: string;
@@ -44,7 +45,17 @@ export interface TwilioSandboxOptions {
   callbackRepeats?: number;
   /** Requests per second the API accepts before answering 429 / 20429; defaults to null, no limit. */
   rateLimit?: RateLimit | null;
+  /**
+   * More of "the network's CNAM database" for Lookup caller_name dips, beside this account's own approved CNAM Trust
+   * Products: each answers the name registered for an E.164 number and since when (epoch ms), or null.
+   */
+  lookupSources?: LookupSource[];
+  /** Time from a name's registration until Lookup shows it; defaults to 0 (the product waits out the 48-72 h). */
+  lookupPropagationMs?: number;
 }
+
+/** A name registered for a number somewhere on the network, and since when (epoch ms). */
+export type LookupSource = (e164: string) => { name: string; sinceMs: number } | null;
 
 /** The CNAM policy SID from Twilio's CNAM guide, the same in every account. */
 export const CNAM_POLICY_SID = 'RNf3db3cd1fe25fcfd3c3ded065c8fea53';
@@ -89,7 +100,7 @@ export interface ResolvedOptions {
   accountSid: string;
   authToken: string;
   apiKeys: { sid: string; secret: string }[];
-  numbers: { phoneNumber: string; sid: string; friendlyName?: string }[];
+  numbers: { phoneNumber: string; sid: string; friendlyName?: string; voiceCallerIdLookup?: boolean }[];
   businessProfiles: {
     sid: string;
     friendlyName: string;
@@ -108,6 +119,8 @@ export interface ResolvedOptions {
   callbackShape: CallbackShape;
   callbackRepeats: number;
   rateLimit: ResolvedRateLimit | null;
+  lookupSources: LookupSource[];
+  lookupPropagationMs: number;
 }
 
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
@@ -138,6 +151,9 @@ export function resolveOptions(options: TwilioSandboxOptions = {}): ResolvedOpti
   if (typeof callbacks === 'string') throw new Error(callbacks);
   const rateLimit = checkRateLimit(options.rateLimit ?? null);
   if (typeof rateLimit === 'string') throw new Error(rateLimit);
+  const lookupPropagationMs = options.lookupPropagationMs ?? 0;
+  if (!Number.isFinite(lookupPropagationMs) || lookupPropagationMs < 0)
+    throw new Error(`lookupPropagationMs must be a number of milliseconds >= 0: ${lookupPropagationMs}`);
   return {
     accountSid,
     authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
@@ -161,5 +177,7 @@ export function resolveOptions(options: TwilioSandboxOptions = {}): ResolvedOpti
     ...DEFAULT_CALLBACK_SETTINGS,
     ...callbacks,
     rateLimit,
+    lookupSources: options.lookupSources ?? [],
+    lookupPropagationMs,
   };
 }

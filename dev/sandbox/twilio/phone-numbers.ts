@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { assertOwnAccount } from './auth';
 import type { SandboxContext } from './context';
-import { badRequest, notFound } from './errors';
+import { badRequest, callerIdLookupUnsupported, notFound } from './errors';
 import { optionalParam, parseBool, parseUrlParam, readForm } from './http';
 import { matchesPhoneFilter } from './numbers';
 import { apiPage } from './paging';
@@ -71,6 +71,7 @@ export function phoneNumberRoutes({ state, opts }: SandboxContext): Hono {
       }),
       ...(callbackMethod !== undefined && { statusCallbackMethod: method('StatusCallbackMethod', callbackMethod) }),
     };
+    if (next.voiceCallerIdLookup === true && !pn.voiceCallerIdLookupSupported) throw callerIdLookupUnsupported();
     Object.assign(pn, next);
     pn.dateUpdated = opts.now();
     return c.json(phoneNumberJson(state.accountSid, pn));

@@ -14,6 +14,11 @@ export interface ReviewEngine {
   advanceAll(): void;
   approve(sid: string): void;
   reject(sid: string, code?: number): void;
+  /**
+   * Puts a product in any status at once, as Twilio's staff (or an expiry) might: no review, callbacks as for any
+   * status Twilio sets; the review carries on from there (pending-review and in-review progress as usual).
+   */
+  force(sid: string, status: TrustHubStatus): TrustProduct;
   forget(sid: string): void;
   close(): void;
 }
@@ -32,6 +37,7 @@ export function createReviewEngine(
     tp.errors = errors;
     tp.failureReason = errors ? failureReason(errors) : null;
     if (status === 'in-review') tp.inReviewAt = at;
+    tp.approvedAt = status === 'twilio-approved' ? at : null;
     callbacks.notify(tp);
     schedule(tp);
   }
@@ -106,6 +112,17 @@ export function createReviewEngine(
     },
     reject(sid, code = 11009) {
       setStatus(decided(sid), 'twilio-rejected', opts.now(), [{ code }]);
+    },
+    force(sid, status) {
+      const tp = state.trustProducts.get(sid);
+      if (!tp) throw notFound(`/v1/TrustProducts/${sid}`);
+      advance(tp);
+      const at = opts.now();
+      if (status === 'pending-review' || status === 'draft') tp.submittedAt = status === 'draft' ? null : at;
+      // A forced rejection keeps the codes of an earlier one, else says only "does not meet the requirements".
+      const errors = status === 'twilio-rejected' ? (tp.errors ?? [{ code: 11009 }]) : null;
+      setStatus(tp, status, at, errors);
+      return tp;
     },
     forget(sid) {
       clearTimeout(timers.get(sid));

@@ -56,7 +56,7 @@ export function trustProductJson(origin: string, accountSid: string, tp: TrustPr
     status: tp.status,
     email: tp.email,
     status_callback: tp.statusCallback,
-    valid_until: null,
+    valid_until: tp.validUntil === null ? null : isoTime(tp.validUntil),
     date_created: isoTime(tp.dateCreated),
     date_updated: isoTime(tp.dateUpdated),
     url,

@@ -2,9 +2,9 @@ import { listen } from '../shared/server';
 import { createTwilioSandboxApp, type TwilioSandboxApp } from './app';
 import type { TwilioSandboxOptions } from './options';
 
-/** A sandbox listening on a real port; point the SDK's `trusthub` and `api` baseUrl at `url`. */
+/** A sandbox listening on a real port; point the SDK's `trusthub`, `api` and `lookups` baseUrl at `url`. */
 export interface RunningTwilioSandbox extends Omit<TwilioSandboxApp, 'close'> {
-  /** Origin such as `http://127.0.0.1:4010`, serving both trusthub (`/v1`) and api (`/2010-04-01`). */
+  /** Origin such as `http://127.0.0.1:4010`, serving trusthub (`/v1`), api (`/2010-04-01`) and lookups (`/v2`). */
   url: string;
   port: number;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ActiveFault, FaultSpec } from '../shared/faults';
 import type { CallbackShape } from './callback-shapes';
+import type { LookupNumberSettings } from './lookup-settings';
 import { BUSINESS_PROFILE_POLICY_SID, type ResolvedOptions, type TrustHubStatus } from './options';
 import { classifyNumber, formatFriendlyName } from './numbers';
 
@@ -43,6 +44,10 @@ export interface TrustProduct {
   /** When the client submitted (ms); drives the lazy review progression. */
   submittedAt: number | null;
   inReviewAt: number | null;
+  /** When it last became twilio-approved (ms), null while it is not: the network registers its name from then. */
+  approvedAt: number | null;
+  /** `valid_until` (ms); only the admin surface sets it. */
+  validUntil: number | null;
 }
 
 export interface EntityAssignment {
@@ -96,6 +101,8 @@ export interface PhoneNumber {
   friendlyName: string;
   type: 'local' | 'toll-free';
   voiceCallerIdLookup: boolean;
+  /** False: `VoiceCallerIdLookup=true` answers 21409. */
+  voiceCallerIdLookupSupported: boolean;
   voiceUrl: string | null;
   voiceMethod: 'GET' | 'POST';
   statusCallback: string;
@@ -148,6 +155,10 @@ export interface TwilioSandboxState {
   writeCounts: Record<string, number>;
   /** 429s the API answered, from the rate limit or an injected fault. */
   http429: number;
+  /** Lookup overrides set through the admin surface, keyed by E.164. */
+  lookupNumbers: Map<string, LookupNumberSettings>;
+  /** caller_name dips answered, keyed by E.164, so tests can bound what a client would be billed. */
+  lookupDips: Record<string, number>;
 }
 
 /** A fresh random SID with the given two-letter prefix. */
@@ -172,6 +183,8 @@ export function createState(accountSid: string): TwilioSandboxState {
     requestCounts: {},
     writeCounts: {},
     http429: 0,
+    lookupNumbers: new Map(),
+    lookupDips: {},
   };
 }
 
@@ -180,7 +193,7 @@ export function seedState(state: TwilioSandboxState, opts: ResolvedOptions): voi
   for (const value of Object.values(state)) if (value instanceof Map) value.clear();
   state.faults.length = 0;
   state.callbacks.length = 0;
-  for (const counts of [state.requestCounts, state.writeCounts])
+  for (const counts of [state.requestCounts, state.writeCounts, state.lookupDips])
     for (const key of Object.keys(counts)) delete counts[key];
   state.http429 = 0;
   const t = opts.now();
@@ -191,6 +204,7 @@ export function seedState(state: TwilioSandboxState, opts: ResolvedOptions): voi
       friendlyName: n.friendlyName ?? formatFriendlyName(n.phoneNumber),
       type: classifyNumber(n.phoneNumber) === 'toll-free' ? 'toll-free' : 'local',
       voiceCallerIdLookup: false,
+      voiceCallerIdLookupSupported: n.voiceCallerIdLookup !== false,
       voiceUrl: null,
       voiceMethod: 'POST',
       statusCallback: '',

@@ -42,6 +42,8 @@ export function trustProductRoutes({ state, opts, review }: SandboxContext): Hon
       dateUpdated: t,
       submittedAt: null,
       inReviewAt: null,
+      approvedAt: null,
+      validUntil: null,
     };
     state.trustProducts.set(tp.sid, tp);
     return c.json(json(c, tp), 201);

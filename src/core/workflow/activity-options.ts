@@ -26,6 +26,7 @@ export const CORE_ACTIVITY_NAMES = [
   'validateNumber',
   'validateProvisionGroup',
   'computeEffectiveBy',
+  'dipCallerName',
 ] as const satisfies readonly (keyof CoreActivities)[];
 
 /** The task queue of `providerId`'s activities for workflows on `workflowTaskQueue`. */

@@ -4,6 +4,7 @@
  * objects outside a workflow). Provider-specific messages live with their provider's workflow.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Verification } from '../verification';
 
 /** Where a provisioning is; one vocabulary for every provider so status looks the same. */
 export const PROVISION_STEPS = [
@@ -16,6 +17,8 @@ export const PROVISION_STEPS = [
   'enabling-lookup',
   'awaiting-propagation',
   'confirming',
+  // After the wait: CNAM dips (Twilio Lookup) until the name shows on the network or the bound passes.
+  'verifying',
   // Rename, remove and adopt (src/core/lifecycle.ts): reading what the number shows now, taking it off,
   // moving it onto the new name's Trust Product, deleting what no number uses any more.
   'reading-current',
@@ -77,6 +80,8 @@ export interface ProvisionStatus {
   operation?: Operation;
   /** After a cancel (or a failed rename or removal): each undo step in the order run, with what it did. */
   undo?: UndoOutcome[];
+  /** From the `verifying` step on: what CNAM dips say the network shows; absent before, and in runs without the step. */
+  verification?: Verification;
 }
 
 /** Current step, ids, approval state, next check time and the steps done. */

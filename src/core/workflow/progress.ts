@@ -3,7 +3,18 @@
  * `getStatus` query, and the `checkNow` update that cuts a review wait short. Knows no provider: each
  * workflow passes its own label and registers its own provider-specific messages.
  */
-import { isCancellation, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { NotificationType } from '../../notify/events';
+import { FailureType } from '../failures';
+import { notify, type NotifyOutcome } from './notify';
 import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from './search-attributes';
 import {
   checkNow,
@@ -24,6 +35,7 @@ const STEP_SENTENCES: Record<ProvisionStep, string> = {
   'enabling-lookup': 'Enabling Caller Name Lookup',
   'awaiting-propagation': 'Waiting for the name to take effect',
   confirming: 'Confirming the assignment on the number',
+  verifying: 'Checking with CNAM dips that the name shows on the network',
   'reading-current': 'Reading the name the number shows now',
   unassigning: 'Taking the name off the number',
   'moving-number': "Moving the number onto the new name's Trust Product",
@@ -125,15 +137,41 @@ export class Progress {
     ]);
   }
 
-  /** Runs the flow; a failure is recorded in the status (and the Web UI) before the run fails with it. */
+  /**
+   * Runs the flow; a failure is recorded in the status (and the Web UI) before the run fails with it.
+   * The outcome goes to the webhook (core/workflow/notify) when one is configured; runs recorded before
+   * notifications existed replay without them.
+   */
   async recordingFailure<T>(flow: () => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      return await flow();
+      result = await flow();
     } catch (err) {
       if (isCancellation(err)) this.enter('cancelled', this.cancelledDetails());
-      else this.fail(err instanceof Error ? err.message : String(err));
+      else {
+        this.fail(failureMessage(err));
+        if (patched('notify-outcome'))
+          await this.notify(failureType(err) === FailureType.CnamRejected ? 'cnam.rejected' : 'cnam.failed', {
+            failure: this.status.failure,
+            failureType: failureType(err),
+            resources: this.status.resources,
+          });
+      }
       throw err;
     }
+    if (patched('notify-outcome')) await this.notify('cnam.completed', { result });
+    return result;
+  }
+
+  /** One webhook event about this run's number and name, with the operation (provision, rename…) in its data. */
+  notify(type: NotificationType, data: Record<string, unknown>): Promise<NotifyOutcome> {
+    return notify({
+      type,
+      provider: this.status.provider,
+      number: this.status.number,
+      displayName: this.status.displayName,
+      data: { operation: this.status.operation, ...data },
+    });
   }
 
   private cancelledDetails(): string {
@@ -148,4 +186,16 @@ export class Progress {
     this.status.failure = message;
     this.enter('failed', `Failed: ${message}`);
   }
+}
+
+/** What went wrong in the provider's (or our) words: an activity's own failure, not "Activity task failed". */
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** The failure's type, whether the workflow threw it or an activity did. */
+function failureType(err: unknown): string | null {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? null) : null;
 }

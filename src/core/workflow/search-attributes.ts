@@ -15,6 +15,15 @@ export const CnamDisplayName = defineSearchAttributeKey('CnamDisplayName', Searc
 /** The fleet a provisioning belongs to (set when the fleet starts it), and on the fleet itself. */
 export const CnamFleetId = defineSearchAttributeKey('CnamFleetId', SearchAttributeType.KEYWORD);
 
+/**
+ * Whether the name shows on the network, from the last CNAM dip: `showing`, `not-showing` (dipped to
+ * the bound, or an answer that is someone else's name), `checking` (between dips), `unverified` (no
+ * Lookup credentials, or verification turned off).
+ */
+export const CnamShowing = defineSearchAttributeKey('CnamShowing', SearchAttributeType.KEYWORD);
+/** On a reconciliation run: `found` when any number drifted from what we provisioned, else `none`. */
+export const CnamDrift = defineSearchAttributeKey('CnamDrift', SearchAttributeType.KEYWORD);
+
 /** Every key shared by all providers. */
 export const CORE_SEARCH_ATTRIBUTES: SearchAttributeKey[] = [
   CnamProvider,
@@ -22,4 +31,6 @@ export const CORE_SEARCH_ATTRIBUTES: SearchAttributeKey[] = [
   CnamStep,
   CnamDisplayName,
   CnamFleetId,
+  CnamShowing,
+  CnamDrift,
 ];

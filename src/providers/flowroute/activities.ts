@@ -17,15 +17,18 @@ export interface FlowrouteActivityDeps {
   flowroute: FlowrouteClient | null;
 }
 
+/** The worker's client, or a permanent failure saying the worker has no Flowroute credentials. */
+export function requireFlowroute(flowroute: FlowrouteClient | null): FlowrouteClient {
+  if (flowroute) return flowroute;
+  throw ApplicationFailure.create({
+    type: FailureType.ProviderNotConfigured,
+    message: 'This worker has no Flowroute credentials: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY.',
+    nonRetryable: true,
+  });
+}
+
 export function createFlowrouteActivities({ flowroute }: FlowrouteActivityDeps) {
-  const client = (): FlowrouteClient => {
-    if (flowroute) return flowroute;
-    throw ApplicationFailure.create({
-      type: FailureType.ProviderNotConfigured,
-      message: 'This worker has no Flowroute credentials: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY.',
-      nonRetryable: true,
-    });
-  };
+  const client = (): FlowrouteClient => requireFlowroute(flowroute);
 
   return {
     /** Finds a record with this value on the account (any state), so a rerun reuses it. */

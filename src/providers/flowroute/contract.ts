@@ -4,6 +4,7 @@
  * the HTTP API, the typed client and the CLI derive their shapes from it.
  */
 import { z } from 'zod';
+import { verificationSchema } from '../../core/verification-schema';
 import type { CnamRecord } from './client';
 import { displayName, phone, tuningFields } from '../../core/contract-fields';
 import { renameBaseFields } from '../../core/lifecycle';
@@ -48,6 +49,8 @@ export const flowrouteResult = z.object({
   assignedAt: time,
   effectiveBy: time,
   confirmedAt: time,
+  /** The CNAM dips after the association; absent in runs from before the `verifying` step. */
+  verification: verificationSchema.optional(),
   /** Every number of the input, the first included. */
   numbers: z.array(numberOutcome),
 });

@@ -2,7 +2,7 @@
  * The Flowroute workflow's tuning options: defaults, bounds, CLI flags and help, in one table
  * (see core/options). Flowroute says approval takes up to 48 h and the association 5-7 business days.
  */
-import type { OptionTable, TuningInput } from '../../core/options';
+import { type OptionTable, type TuningInput, VERIFY_FOR_OPTION } from '../../core/options';
 
 /** Numbers one workflow assigns a record to: each is an activity, and the history must stay small. */
 export const MAX_NUMBERS_PER_RECORD = 500;
@@ -39,6 +39,7 @@ export const FLOWROUTE_OPTIONS = {
     flag: '--association-wait',
     help: 'demo/test override: wait this long instead of business days',
   },
+  verifyFor: VERIFY_FOR_OPTION,
 } as const satisfies OptionTable;
 
 /** The tuning fields of any Flowroute workflow input (provision or rename). */

@@ -4,6 +4,7 @@ import type { ProviderRuntime } from '../../core/provider';
 import { optionalText, parseEnv } from '../../config/env';
 import { createFlowrouteActivities } from './activities';
 import { FlowrouteClient } from './client';
+import { createFlowrouteWatchActivities } from './watch-activities';
 
 const envSchema = z
   .object({
@@ -32,5 +33,8 @@ export const flowrouteRuntime: ProviderRuntime<FlowrouteClient> = {
       timeoutMs,
     });
   },
-  createActivities: (client) => createFlowrouteActivities({ flowroute: client }),
+  createActivities: (client) => ({
+    ...createFlowrouteActivities({ flowroute: client }),
+    ...createFlowrouteWatchActivities({ flowroute: client }),
+  }),
 };

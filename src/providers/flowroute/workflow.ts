@@ -7,7 +7,9 @@
 import { ActivityFailure, ApplicationFailure, patched, sleep } from '@temporalio/workflow';
 import { FailureType } from '../../core/failures';
 import { proxyCnamActivities } from '../../core/workflow/activity-options';
-import { requireOptionsInBounds } from '../../core/workflow/options';
+import { optionValue, requireOptionsInBounds } from '../../core/workflow/options';
+import { verifyShowing } from '../../core/workflow/verify';
+import type { Verification } from '../../core/verification';
 import { Progress } from '../../core/workflow/progress';
 import { UndoLog, undoingOnCancel } from '../../core/workflow/undo';
 import type { FlowrouteActivities } from './activities';
@@ -75,6 +77,7 @@ async function provision(
   const assignedAt = new Date().toISOString();
 
   const effectiveBy = await awaitAssociationAndConfirm(input, progress, { recordId, e164: request.e164, assignedAt });
+  const verification = await verify(input, progress, [request.e164], record.value);
 
   progress.enter('completed');
   return {
@@ -88,6 +91,7 @@ async function provision(
     assignedAt,
     effectiveBy,
     confirmedAt: new Date().toISOString(),
+    ...(verification && { verification }),
     numbers: [{ number: request.e164, numberId, state: 'assigned', failure: null }],
   };
 }
@@ -177,6 +181,12 @@ async function provisionGroup(
     failure: failures.get(number) ?? null,
   }));
   if (outcomes.every((o) => o.state === 'failed')) throw groupFailure(recordId, failures);
+  const verification = await verify(
+    input,
+    progress,
+    outcomes.filter((o) => o.state === 'assigned').map((o) => o.number),
+    record.value,
+  );
 
   progress.enter('completed');
   return {
@@ -190,8 +200,20 @@ async function provisionGroup(
     assignedAt,
     effectiveBy,
     confirmedAt: new Date().toISOString(),
+    ...(verification && { verification }),
     numbers: outcomes,
   };
+}
+
+/** Proof that it shows, by CNAM dips; runs recorded before the step existed replay without it. */
+async function verify(
+  input: FlowrouteProvisionInput,
+  progress: Progress,
+  numbers: string[],
+  displayName: string,
+): Promise<Verification | undefined> {
+  if (!patched('verify-caller-name')) return undefined;
+  return verifyShowing(progress, { numbers, displayName, boundMs: optionValue(FLOWROUTE_OPTIONS, input, 'verifyFor') });
 }
 
 function groupFailure(recordId: string, failures: Map<string, string>): ApplicationFailure {

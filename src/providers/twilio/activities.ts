@@ -24,6 +24,9 @@ export const SUBMITTED_STATUSES: readonly string[] = ['pending-review', 'in-revi
 
 export const CNAM_END_USER_TYPE = 'cnam_information';
 
+/** Twilio's "VoiceCallerIdLookup cannot be set for this phone number". */
+const CALLER_ID_LOOKUP_UNSUPPORTED = 21409;
+
 /** The worker's client, or a permanent failure saying the worker has no Twilio credentials. */
 export function requireTwilio(sdk: Twilio | null): Twilio {
   if (sdk) return sdk;
@@ -331,16 +334,24 @@ export function createTwilioActivities({ twilio: sdk }: TwilioActivityDeps) {
       }
     },
 
-    /** Turns on caller-name lookup for inbound calls (a separate feature from outbound CNAM). */
+    /**
+     * Turns on Caller Name Lookup: CNAM dips on *incoming* calls to the number, billed per call; it does
+     * not change the outbound name. A number that cannot have it (21409) is reported, not failed: the
+     * outbound name, which this run is for, does not depend on it.
+     */
     async enableCallerNameLookup({
       phoneNumberSid,
     }: {
       phoneNumberSid: string;
-    }): Promise<{ voiceCallerIdLookup: boolean }> {
-      const pn = await twilioCall(() =>
-        client().incomingPhoneNumbers(phoneNumberSid).update({ voiceCallerIdLookup: true }),
-      );
-      return { voiceCallerIdLookup: pn.voiceCallerIdLookup };
+    }): Promise<{ voiceCallerIdLookup: boolean; refused?: string }> {
+      try {
+        const pn = await client().incomingPhoneNumbers(phoneNumberSid).update({ voiceCallerIdLookup: true });
+        return { voiceCallerIdLookup: pn.voiceCallerIdLookup };
+      } catch (err) {
+        if (err instanceof twilio.RestException && err.code === CALLER_ID_LOOKUP_UNSUPPORTED)
+          return { voiceCallerIdLookup: false, refused: `Twilio ${err.status} (${err.code}): ${err.message}` };
+        throw toActivityFailure(err);
+      }
     },
 
     /** For a fleet's plan (read only): the Trust Products it would reuse and the numbers already showing their name. */

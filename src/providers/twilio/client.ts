@@ -96,6 +96,7 @@ export function createTwilioClient(config: TwilioClientConfig): Twilio {
     const origin = baseUrl.replace(/\/+$/, '');
     client.trusthub.baseUrl = origin;
     client.api.baseUrl = origin;
+    client.lookups.baseUrl = origin;
     // TWILIO_REGION/EDGE in the environment would rewrite the emulator's host name.
     client.region = undefined;
     client.edge = undefined;

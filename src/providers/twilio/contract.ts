@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { displayName, phone, tuningFields } from '../../core/contract-fields';
 import { renameBaseFields } from '../../core/lifecycle';
 import type { RequestProblem } from '../../core/request-problem';
+import { verificationSchema } from '../../core/verification-schema';
 import { MAX_NUMBERS_PER_TRUST_PRODUCT, TWILIO_OPTIONS } from './options';
 
 const BU_SID = /^BU[0-9a-f]{32}$/;
@@ -38,6 +39,11 @@ export const twilioInput = z.strictObject({
       description: "An http(s) URL for Twilio status callbacks; defaults to the deployment's webhook",
     })
     .optional(),
+  /**
+   * Turn on Caller Name Lookup (CNAM dips on *incoming* calls, billed per call) as Twilio's guide does;
+   * false skips it. It does not change the outbound name.
+   */
+  callerNameLookup: z.boolean().optional(),
   ...tuningFields(TWILIO_OPTIONS),
 });
 
@@ -80,6 +86,8 @@ export const twilioResult = z.object({
       phoneNumberSid: sid,
       businessProfileAssignmentSid: sid,
       trustProductAssignmentSid: sid,
+      /** Caller Name Lookup on the number: absent in runs from before it could be skipped (enabled). */
+      callerNameLookup: z.enum(['enabled', 'skipped', 'unsupported']).optional(),
     }),
   ),
   displayName: z.string(),
@@ -91,8 +99,11 @@ export const twilioResult = z.object({
   endUserEntityAssignmentSid: sid,
   submittedAt: time,
   approvedAt: time,
-  callerNameLookupEnabledAt: time,
+  /** Null when Caller Name Lookup was skipped or no number could have it. */
+  callerNameLookupEnabledAt: time.nullable(),
   propagatedBy: time,
+  /** The CNAM dips after the propagation wait; absent in runs from before the `verifying` step. */
+  verification: verificationSchema.optional(),
   completedAt: time,
 });
 

@@ -12,6 +12,15 @@ import type { Twilio } from './client';
 import type { TwilioProvisionInput, TwilioProvisionResult } from './contract';
 import { MAX_NUMBERS_PER_TRUST_PRODUCT, TWILIO_OPTIONS } from './options';
 
+/** A yes/no cell of a fleet file: true, false, undefined when empty, else the text as given. */
+function switchCell(cell: string | undefined): boolean | string | undefined {
+  const text = cell?.trim().toLowerCase();
+  if (!text) return undefined;
+  if (['true', 'yes', 'y', '1', 'on'].includes(text)) return true;
+  if (['false', 'no', 'n', '0', 'off'].includes(text)) return false;
+  return cell;
+}
+
 export const twilio: ProviderModule<'twilio', TwilioProvisionInput, TwilioProvisionResult, Twilio> = {
   id: 'twilio',
   label: 'Twilio',
@@ -64,6 +73,11 @@ export const twilio: ProviderModule<'twilio', TwilioProvisionInput, TwilioProvis
         help: "public URL of this service's Twilio webhook receiver, so approval wakes the workflow at once",
         envDefault: 'CNAM_PUBLIC_WEBHOOK_URL',
       },
+      callerNameLookup: {
+        flag: '--no-caller-name-lookup',
+        help: "skip Twilio's Caller Name Lookup step: CNAM dips on *incoming* calls, billed per call; it does not change the outbound name",
+        optional: true,
+      },
     },
     fromCli: (values) => {
       const [first, ...more] = values.number as string[];
@@ -74,19 +88,27 @@ export const twilio: ProviderModule<'twilio', TwilioProvisionInput, TwilioProvis
         displayName: values.name as string,
         notificationEmail: values.email as string,
         ...(typeof values.statusCallback === 'string' && { statusCallbackUrl: values.statusCallback }),
+        ...(values.callerNameLookup === false && { callerNameLookup: false }),
       };
     },
   },
   fleet: {
-    columns: ['businessProfileSid', 'notificationEmail'],
-    inputFromRow: (row) => ({
-      phoneNumber: row.number,
-      displayName: row.displayName,
-      businessProfileSid: row.businessProfileSid ?? '',
-      notificationEmail: row.notificationEmail ?? '',
-    }),
-    // Twilio reviews a Trust Product, not each number: one product per Business Profile and name.
-    groupKey: (input) => `${input.businessProfileSid} ${input.displayName.toUpperCase()}`,
+    columns: ['businessProfileSid', 'notificationEmail', 'callerNameLookup'],
+    inputFromRow: (row) => {
+      const lookup = switchCell(row.callerNameLookup);
+      return {
+        phoneNumber: row.number,
+        displayName: row.displayName,
+        businessProfileSid: row.businessProfileSid ?? '',
+        notificationEmail: row.notificationEmail ?? '',
+        // A cell that is no yes/no word goes through as it is, so the input check names the row.
+        ...(lookup !== undefined && { callerNameLookup: lookup as boolean }),
+      };
+    },
+    // Twilio reviews a Trust Product, not each number: one product per Business Profile and name (and
+    // one Caller Name Lookup choice, which the group's workflow applies to all its numbers).
+    groupKey: (input) =>
+      `${input.businessProfileSid} ${input.displayName.toUpperCase()}${input.callerNameLookup === false ? ' no-lookup' : ''}`,
     maxNumbersPerGroup: MAX_NUMBERS_PER_TRUST_PRODUCT,
     mergeGroup: ([first, ...rest]) => ({
       ...first!,

@@ -2,7 +2,7 @@
  * The Twilio workflow's tuning options: defaults, bounds, CLI flags and help, in one table
  * (see core/options). Twilio says carriers pick a name up 48-72 h after approval.
  */
-import type { OptionTable } from '../../core/options';
+import { type OptionTable, VERIFY_FOR_OPTION } from '../../core/options';
 
 /**
  * Numbers on one CNAM Trust Product (one review for the set). Twilio documents no limit; each number
@@ -36,4 +36,5 @@ export const TWILIO_OPTIONS = {
     flag: '--propagation-wait',
     help: 'how long carriers take after approval',
   },
+  verifyFor: VERIFY_FOR_OPTION,
 } as const satisfies OptionTable;

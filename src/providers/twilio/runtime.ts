@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { ProviderRuntime } from '../../core/provider';
 import { optionalText, parseEnv } from '../../config/env';
 import { createTwilioActivities } from './activities';
+import { createLookupActivities } from './lookup-activities';
 import { createTwilioClient, type Twilio } from './client';
+import { createTwilioWatchActivities } from './watch-activities';
 
 const envSchema = z
   .object({
@@ -51,5 +53,10 @@ export const twilioRuntime: ProviderRuntime<Twilio> = {
       ...(env.TWILIO_BASE_URL && { baseUrl: env.TWILIO_BASE_URL }),
     });
   },
-  createActivities: (client) => createTwilioActivities({ twilio: client }),
+  createActivities: (client) => ({
+    ...createTwilioActivities({ twilio: client }),
+    ...createTwilioWatchActivities({ twilio: client }),
+  }),
+  // CNAM dips through Twilio Lookup, for numbers of every provider.
+  createSharedActivities: (client) => ({ ...createLookupActivities({ twilio: client }) }),
 };

@@ -19,6 +19,7 @@ import { proxyCnamActivities } from '../../core/workflow/activity-options';
 import { optionValue, requireOptionsInBounds } from '../../core/workflow/options';
 import { Progress } from '../../core/workflow/progress';
 import { undoingOnCancel, UndoLog, type UndoStepResult } from '../../core/workflow/undo';
+import { verifyShowing } from '../../core/workflow/verify';
 import type { TwilioActivities } from './activities';
 import type { TwilioProvisionInput, TwilioProvisionResult } from './contract';
 import { TWILIO_OPTIONS } from './options';
@@ -78,9 +79,7 @@ async function provision(
   await awaitReview(input, product.trustProductSid, displayName, progress);
   const approvedAt = new Date().toISOString();
 
-  progress.enter('enabling-lookup');
-  for (const n of numbers) await acts.enableCallerNameLookup({ phoneNumberSid: n.phoneNumberSid });
-  const callerNameLookupEnabledAt = new Date().toISOString();
+  const lookup = await enableCallerNameLookup(input, numbers, progress);
 
   progress.enter('awaiting-propagation');
   const wait = optionValue(TWILIO_OPTIONS, input, 'propagationWait');
@@ -91,10 +90,23 @@ async function provision(
   // Once more at the end: a create that was still in flight at the first sweep has landed by now.
   if (sweep) await removeDuplicateCreates(product);
 
+  // Proof that it shows, by CNAM dips; runs recorded before the step existed replay without it.
+  const verification = patched('verify-caller-name')
+    ? await verifyShowing(progress, {
+        numbers: e164s,
+        displayName,
+        boundMs: optionValue(TWILIO_OPTIONS, input, 'verifyFor'),
+      })
+    : undefined;
+
   progress.enter('completed');
   return {
     provider: 'twilio',
-    numbers: numbers.map((n, i) => ({ ...n, trustProductAssignmentSid: product.numberAssignmentSids[i]! })),
+    numbers: numbers.map((n, i) => ({
+      ...n,
+      trustProductAssignmentSid: product.numberAssignmentSids[i]!,
+      callerNameLookup: lookup.byNumber[i]!,
+    })),
     displayName,
     businessProfileSid: input.businessProfileSid,
     trustProductSid: product.trustProductSid,
@@ -103,10 +115,37 @@ async function provision(
     endUserEntityAssignmentSid: product.endUserEntitySid,
     submittedAt,
     approvedAt,
-    callerNameLookupEnabledAt,
+    callerNameLookupEnabledAt: lookup.enabledAt,
     propagatedBy,
+    ...(verification && { verification }),
     completedAt: new Date().toISOString(),
   };
+}
+
+type LookupState = 'enabled' | 'skipped' | 'unsupported';
+
+/**
+ * The guide's last step: Caller Name Lookup (dips on *incoming* calls, billed per call; not the
+ * outbound name). Skipped when the input says so; a number Twilio refuses it for (21409) is reported.
+ */
+async function enableCallerNameLookup(
+  input: TwilioProvisionInput,
+  numbers: NumberOnProfile[],
+  progress: Progress,
+): Promise<{ enabledAt: string | null; byNumber: LookupState[] }> {
+  if (input.callerNameLookup === false) return { enabledAt: null, byNumber: numbers.map(() => 'skipped') };
+  progress.enter('enabling-lookup');
+  const byNumber: LookupState[] = [];
+  const refused: string[] = [];
+  for (const n of numbers) {
+    const answer = await acts.enableCallerNameLookup({ phoneNumberSid: n.phoneNumberSid });
+    if (answer.refused) refused.push(`${n.phoneNumber}: ${answer.refused}`);
+    byNumber.push(answer.refused ? 'unsupported' : 'enabled');
+  }
+  if (refused.length > 0)
+    progress.details(`Caller Name Lookup not enabled (the outbound name is unaffected): ${refused.join('; ')}`);
+  const enabledAt = refused.length === numbers.length ? null : new Date().toISOString();
+  return { enabledAt, byNumber };
 }
 
 async function validateEach(numbers: string[], displayName: string): Promise<{ e164s: string[]; displayName: string }> {

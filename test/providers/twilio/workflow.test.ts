@@ -145,7 +145,7 @@ describe('provisionTwilioCnam', () => {
         return result(id);
       });
       assert.ok(Date.parse(res.approvedAt) - Date.parse(res.submittedAt) >= 3 * DAY);
-      assert.ok(Date.parse(res.completedAt) - Date.parse(res.callerNameLookupEnabledAt) >= 72 * HOUR);
+      assert.ok(Date.parse(res.completedAt) - Date.parse(res.callerNameLookupEnabledAt ?? '') >= 72 * HOUR);
       assert.equal(res.numbers[0]?.phoneNumber, h.e164);
       const tp = h.sandbox.state.trustProducts.get(res.trustProductSid);
       assert.equal(tp?.status, 'twilio-approved');
