@@ -1,6 +1,7 @@
 /**
  * In a real browser: Debian's Chromium, driven by playwright-core, opens the dev server's Web UI,
- * finds a waiting provision by a search-attribute query and reads its current details.
+ * finds a waiting provision by a search-attribute query and reads its current details, and finds a
+ * completed one by whether CNAM dips saw its name on the network (`CnamShowing`).
  * Needs `apt-get install chromium` (or CHROMIUM_PATH); never downloads a browser. Without it the
  * test is skipped, saying how to install it, except in CI (`CI` set), where it is required.
  * Screenshots go to test-output/ (git-ignored).
@@ -126,5 +127,37 @@ test('the Web UI lists the waiting provision for a search-attribute query and sh
   await page.goto(listUrl(`CnamStep="completed" AND CnamProvider="flowroute"`));
   await row.or(page.getByText('No Workflows Found')).first().waitFor();
   assert.equal(await row.count(), 0, 'a provision awaiting approval is listed as completed');
+  await page.close();
+});
+
+test('the Web UI finds a completed provision by CnamShowing and says since when the name shows', { skip }, async () => {
+  const { workflowId: shownId } = await startProvision(client, stack.taskQueue, {
+    provider: 'flowroute',
+    number: '+13125550100',
+    displayName: 'Harbor Optics',
+    approvalPollInitial: '1s',
+    associationWait: '1s',
+  });
+  const handle = client.workflow.getHandle(shownId);
+  const recordId = await eventually(async () => (await handle.query(getStatus)).recordId, 'the record', WAIT_MS);
+  stack.sandboxes.flowroute.approve(recordId);
+  await handle.result();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.setDefaultTimeout(WAIT_MS);
+  const row = page.getByRole('link', { name: shownId, exact: true });
+  await page.goto(listUrl('CnamShowing="showing" AND CnamProvider="flowroute"'));
+  const listed = await appears(page, row);
+  await page.screenshot({ path: resolve(OUT, 'web-ui-showing.png'), fullPage: true });
+  assert.ok(listed, `${shownId} is not listed as showing (see test-output/web-ui-showing.png)`);
+  await row.click();
+  await page.waitForURL((url) => url.pathname.startsWith(`/namespaces/default/workflows/${shownId}/`));
+  await page.getByRole('tab', { name: 'User Metadata' }).click();
+  const details = page.locator('#user-metadata-current-details').contentFrame();
+  const shown = await appears(
+    page,
+    details.getByText(/^Done: the name is provisioned .*; registered and showing since \S+$/),
+  );
+  await page.screenshot({ path: resolve(OUT, 'web-ui-showing-details.png'), fullPage: true });
+  assert.ok(shown, 'the verification is not in the current details (see test-output/web-ui-showing-details.png)');
   await page.close();
 });

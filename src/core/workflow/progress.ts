@@ -105,8 +105,11 @@ export class Progress {
     this.status.nextCheckAt = null;
     this.status.stepsDone.push({ step, at: new Date().toISOString() });
     upsertSearchAttributes([{ key: CnamStep, value: step }]);
+    // At the end, what the CNAM dips found stays in the Web UI's details: the one thing left to know.
+    const onNetwork = step === 'completed' && this.status.verification ? `; ${this.status.verification.summary}` : '';
     this.details(
-      details ?? `${STEP_SENTENCES[step]} (${this.label}, ${this.status.number}, "${this.status.displayName}")`,
+      details ??
+        `${STEP_SENTENCES[step]} (${this.label}, ${this.status.number}, "${this.status.displayName}")${onNetwork}`,
     );
   }
 
