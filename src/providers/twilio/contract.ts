@@ -66,6 +66,8 @@ const twilioFieldRules = z.object({
   businessProfileSid: z.string().regex(BU_SID, 'must be a Business Profile SID: BU followed by 32 hex digits'),
   notificationEmail: z.email('must be an email address'),
   statusCallbackUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  // A fleet file's cell that is no yes/no word arrives as text.
+  callerNameLookup: z.boolean({ error: 'must be true or false (yes or no in a fleet file)' }).optional(),
 });
 
 /** The Twilio-only fields' rules: the Business Profile SID, the notification email, the callback URL. */
