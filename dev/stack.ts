@@ -18,7 +18,8 @@ import {
 import { buildActivityDeps, createCnamWorker } from '../src/worker';
 import { main as cnam } from '../src/cli/main';
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
+import { createClient } from '../src/temporal/connection';
 import { startApiServer } from '../src/api';
 
 interface DevOptions {
@@ -71,7 +72,7 @@ async function dev(opts: DevOptions): Promise<number> {
   const api = await startApiServer({
     port: opts.apiPort,
     host: '127.0.0.1',
-    client: new Client({ connection: apiConnection, namespace: DEFAULT_NAMESPACE }),
+    client: createClient(apiConnection, DEFAULT_NAMESPACE),
     taskQueue: DEFAULT_TASK_QUEUE,
     token: apiToken,
     namespace: DEFAULT_NAMESPACE,

@@ -16,6 +16,8 @@ import { ConfigError, loadTemporalEnv, loadWorkerEnv } from './config/env';
 import { createLogger, installTemporalLogging } from './logging';
 import { PROVIDERS } from './providers';
 import { connectClient, connectWorker } from './temporal/connection';
+import { dataConverterFromEnv } from './temporal/data-converter';
+import { workerTracingOptions } from './telemetry/tracing';
 import { missingSearchAttributes } from './temporal/search-attributes';
 
 /** Provider clients from the environment (the worker's own, or e.g. the emulators'); a provider without credentials is null. */
@@ -96,7 +98,11 @@ export interface CnamWorker {
 export async function createCnamWorker(options: CnamWorkerOptions): Promise<CnamWorker> {
   const byQueue = options.activities ? null : await createActivitiesByQueue(options.deps);
   const providerActivities = (id: string): Activities => options.activities ?? byQueue?.providers[id] ?? {};
+  // Every part encodes payloads and traces the same way: a provider activity's input was encoded by the workflow.
+  const dataConverter = dataConverterFromEnv();
+  const shared = { ...(dataConverter && { dataConverter }), ...workerTracingOptions() };
   const main = await Worker.create({
+    ...shared,
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
@@ -109,6 +115,7 @@ export async function createCnamWorker(options: CnamWorkerOptions): Promise<Cnam
     const rate = options.requestsPerSecond?.[provider.id];
     parts.push(
       await Worker.create({
+        ...shared,
         connection: options.connection,
         namespace: options.namespace,
         taskQueue: providerTaskQueue(options.taskQueue, provider.id),

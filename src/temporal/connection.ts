@@ -4,6 +4,8 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_NAMESPACE, DEFAULT_TEMPORAL_ADDRESS } from '../config/constants';
 import { ConfigError } from '../config/env';
+import { clientTracingInterceptors } from '../telemetry/tracing';
+import { dataConverterFromEnv } from './data-converter';
 
 /** Temporal did not answer at the configured address: a configuration problem (exit 2), said plainly. */
 export class TemporalUnreachableError extends ConfigError {
@@ -55,7 +57,19 @@ export async function connectClient(): Promise<{ client: Client; connection: Con
   const connection = await reach(options.address, () =>
     Connection.connect({ ...options, tls: options.tls ?? undefined, apiKey: options.apiKey }),
   );
-  return { client: new Client({ connection, namespace }), connection, target: { address: options.address, namespace } };
+  return { client: createClient(connection, namespace), connection, target: { address: options.address, namespace } };
+}
+
+/** A client with the process's payload codec and tracing interceptors (both off unless configured). */
+export function createClient(connection: Connection, namespace: string): Client {
+  const dataConverter = dataConverterFromEnv();
+  const interceptors = clientTracingInterceptors();
+  return new Client({
+    connection,
+    namespace,
+    ...(dataConverter && { dataConverter }),
+    ...(interceptors && { interceptors }),
+  });
 }
 
 /** A native connection for a worker. */

@@ -9,6 +9,7 @@ import {
   numberDocumentSchema,
   type CnamResource,
 } from './schemas';
+import { observeProviderCall, routeOf } from '../../telemetry/provider-calls';
 
 /** Connection settings; the secret is only ever turned into an Authorization header. */
 export interface FlowrouteClientOptions {
@@ -172,16 +173,24 @@ export class FlowrouteClient {
     let retryAfter: string | null;
     try {
       // One signal covers connecting, headers and reading the body.
-      const res = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      const res = await observeProviderCall(
+        { provider: 'flowroute', method, route: routeOf(path) },
+        async () => {
+          const r = await fetch(`${this.baseUrl}${path}`, {
+            method,
+            headers,
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal: AbortSignal.timeout(this.timeoutMs),
+          });
+          // Read inside the observed call: the body is part of the call's time and can time out too.
+          return { status: r.status, headers: r.headers, text: await r.text() };
+        },
+        (r) => r.status,
+      );
       status = res.status;
       contentType = res.headers.get('content-type') ?? '';
       retryAfter = res.headers.get('retry-after');
-      text = await res.text();
+      text = res.text;
     } catch (err) {
       throw this.#transportError(err, method, path);
     }

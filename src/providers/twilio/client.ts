@@ -3,6 +3,7 @@
  * Twilio-compatible origin (the sandbox) and an http client whose errors say what to retry.
  */
 import twilio, { type Twilio } from 'twilio';
+import { observeProviderCall, routeOf } from '../../telemetry/provider-calls';
 
 // The SDK's request and response types, named through its public export rather than its lib/ files.
 declare const requestClient: twilio.RequestClient;
@@ -58,10 +59,16 @@ export function parseRetryAfter(header: unknown, nowMs: number = Date.now()): nu
 /** The SDK's documented `httpClient` hook: 429 and transport failures become our own errors. */
 class TwilioHttpClient extends twilio.RequestClient {
   override async request<TData>(opts: RequestOptions<TData>): Promise<Response<TData>> {
-    const where = `${opts.method.toUpperCase()} ${new URL(opts.uri).pathname}`;
+    const method = opts.method.toUpperCase();
+    const path = new URL(opts.uri).pathname;
+    const where = `${method} ${path}`;
     let res: Response<TData>;
     try {
-      res = await super.request(opts);
+      res = await observeProviderCall(
+        { provider: 'twilio', method, route: routeOf(path) },
+        () => super.request(opts),
+        (r) => r.statusCode,
+      );
     } catch (err) {
       // Axios errors carry the request config, Authorization header included: keep only code and text.
       const e = err as { code?: unknown; message?: unknown };
