@@ -283,7 +283,7 @@ async function settle(client: Client, ids: string[], timeoutMs: number): Promise
 }
 
 /** Number (digits) → the name its provider shows now; a number showing none is absent. */
-function namesShown(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): Map<string, string> {
+export function namesShown(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): Map<string, string> {
   const shown = new Map<string, string>();
   const f = flowroute.snapshot();
   const values = new Map(f.records.map((r) => [r.id, r.value]));
@@ -301,7 +301,7 @@ function namesShown(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSan
 }
 
 /** Resources no number uses: a record on no number, a Trust Product with no number, an End User on no product. */
-function leftovers(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): string[] {
+export function leftovers(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): string[] {
   const f = flowroute.snapshot();
   const s = twilio.state;
   const productsWithNumbers = new Set([...s.trustProductAssignments.values()].map((a) => a.parentSid));
@@ -318,7 +318,10 @@ function leftovers(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSand
 }
 
 /** Resources the sandboxes hold more than once for one provisioning (or one number). */
-function countDuplicates(flowroute: RunningFlowrouteSandbox, twilio: RunningTwilioSandbox): Record<string, number> {
+export function countDuplicates(
+  flowroute: RunningFlowrouteSandbox,
+  twilio: RunningTwilioSandbox,
+): Record<string, number> {
   const extra = (keys: string[]) => {
     const seen = new Map<string, number>();
     for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1);

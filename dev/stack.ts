@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, webUiLink } from '../src/config/constants';
 import { createLogger, installTemporalLogging } from '../src/logging';
+import { installWorkerMetrics } from '../src/telemetry/metrics';
 import { startSandboxes } from './sandbox/start';
 import { startDevServer } from './temporal/dev-server';
 import {
@@ -38,7 +39,22 @@ async function dev(opts: DevOptions): Promise<number> {
   const logFile = resolve(dirname(opts.db), 'dev.log');
   const logger = createLogger('cnam-dev', logFile);
   installTemporalLogging(logger);
+  installWorkerMetrics();
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  // SIGINT/SIGTERM sent to this process (not only Ctrl-C, which the terminal sends to the dev server too):
+  // while everything runs, stop it in order; while starting or in the demo, exit at once, and the dev
+  // server's exit hook (dev/temporal/dev-server.ts) stops the Temporal server with us.
+  let stopWaiting: (() => void) | null = null;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      if (stopWaiting) {
+        stopWaiting();
+        stopWaiting = null;
+        return;
+      }
+      say('Stopping ...');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
 
   say(`Starting Temporal dev server on 127.0.0.1:${opts.temporalPort} (state in ${opts.db}) ...`);
   const server = await startDevServer({
@@ -166,8 +182,7 @@ async function dev(opts: DevOptions): Promise<number> {
     say(`  curl -H "Authorization: Bearer ${apiToken}" ${api.url}/v1/provisions`);
     say('Ctrl-C to stop everything.');
     await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
+      stopWaiting = done;
     });
   }
   say('Stopping ...');

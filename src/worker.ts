@@ -17,7 +17,9 @@ import { createLogger, installTemporalLogging } from './logging';
 import { PROVIDERS } from './providers';
 import { connectClient, connectWorker } from './temporal/connection';
 import { dataConverterFromEnv } from './temporal/data-converter';
-import { workerTracingOptions } from './telemetry/tracing';
+import { installWorkerMetrics } from './telemetry/metrics';
+import { installTracing, shutdownTracing, workerTracingOptions } from './telemetry/tracing';
+import { startWorkerHealthServer, type WorkerHealthServer, type WorkerPartState } from './worker-health';
 import { missingSearchAttributes } from './temporal/search-attributes';
 
 /** Provider clients from the environment (the worker's own, or e.g. the emulators'); a provider without credentials is null. */
@@ -67,6 +69,12 @@ export interface CnamWorkerOptions {
   maxCachedWorkflows?: number;
   /** Each provider's request rate (activities per second on its queue, across all workers); unset: no limit. */
   requestsPerSecond?: Record<string, number>;
+  /** Activities each part runs at once (CNAM_MAX_CONCURRENT_ACTIVITIES); the SDK's default when unset. */
+  maxConcurrentActivities?: number;
+  /** Workflow tasks run at once (CNAM_MAX_CONCURRENT_WORKFLOW_TASKS); the SDK's default when unset. */
+  maxConcurrentWorkflowTasks?: number;
+  /** How long activities in flight may finish after a shutdown begins (CNAM_SHUTDOWN_GRACE); 0 when unset. */
+  shutdownGraceMs?: number;
   /** Tests: these activities (e.g. wrapped to fail after a write) on every queue instead of those built from `deps`. */
   activities?: Activities;
 }
@@ -90,6 +98,8 @@ function workflowCode(
  */
 export interface CnamWorker {
   run(): Promise<void>;
+  /** Each part's task queue and state, for the health probes. */
+  parts(): { taskQueue: string; state: WorkerPartState }[];
   /** Runs until `until` settles (or the function's promise does), then shuts every part down. */
   runUntil<T>(until: Promise<T> | (() => Promise<T>)): Promise<T>;
   shutdown(): void;
@@ -100,15 +110,32 @@ export async function createCnamWorker(options: CnamWorkerOptions): Promise<Cnam
   const providerActivities = (id: string): Activities => options.activities ?? byQueue?.providers[id] ?? {};
   // Every part encodes payloads and traces the same way: a provider activity's input was encoded by the workflow.
   const dataConverter = dataConverterFromEnv();
-  const shared = { ...(dataConverter && { dataConverter }), ...workerTracingOptions() };
+  const shared = {
+    ...(dataConverter && { dataConverter }),
+    ...workerTracingOptions(),
+    ...(options.maxConcurrentActivities !== undefined && {
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
+    }),
+    ...(options.shutdownGraceMs !== undefined && {
+      shutdownGraceTime: options.shutdownGraceMs,
+      // Past the grace an activity that ignores its cancellation must not keep the process alive forever.
+      shutdownForceTime: options.shutdownGraceMs + 15_000,
+    }),
+  };
+  const code = workflowCode(options.workflowBundle);
   const main = await Worker.create({
     ...shared,
+    // Bundling at start: the tracing workflow interceptors go into that bundle (a prebuilt one has them).
+    ...workerTracingOptions({ bundlesWorkflows: 'workflowsPath' in code }),
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities ?? Object.assign({}, byQueue?.core, ...Object.values(byQueue?.providers ?? {})),
-    ...workflowCode(options.workflowBundle),
+    ...code,
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.maxConcurrentWorkflowTasks !== undefined && {
+      maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks,
+    }),
   });
   const parts = [main];
   for (const provider of PROVIDERS) {
@@ -128,6 +155,7 @@ export async function createCnamWorker(options: CnamWorkerOptions): Promise<Cnam
     for (const part of parts) if (part.getState() === 'RUNNING') part.shutdown();
   };
   return {
+    parts: () => parts.map((part) => ({ taskQueue: part.options.taskQueue, state: part.getState() })),
     run: async () => {
       // One part failing stops the others: a worker half running would leave activities unpolled.
       await Promise.all(
@@ -190,6 +218,7 @@ async function requireSearchAttributes(namespace: string): Promise<void> {
 export async function runWorkerFromEnv(): Promise<void> {
   const logger = createLogger('cnam-worker');
   const temporalEnv = loadTemporalEnv();
+  const workerEnv = loadWorkerEnv();
   const deps = await buildActivityDeps();
   const requestsPerSecond = requestRatesFromEnv();
   const configured = Object.entries(deps)
@@ -201,8 +230,11 @@ export async function runWorkerFromEnv(): Promise<void> {
     );
   }
   // Only after the configuration checks: the native runtime and an open connection keep the process alive.
+  installTracing({ serviceName: 'cnam-worker' });
   installTemporalLogging(logger);
+  installWorkerMetrics();
   const { connection, target } = await connectWorker();
+  let health: WorkerHealthServer | null = null;
   try {
     await requireSearchAttributes(target.namespace);
     const worker = await createCnamWorker({
@@ -210,9 +242,33 @@ export async function runWorkerFromEnv(): Promise<void> {
       namespace: target.namespace,
       taskQueue: temporalEnv.CNAM_TASK_QUEUE,
       deps,
-      maxCachedWorkflows: loadWorkerEnv().CNAM_MAX_CACHED_WORKFLOWS,
+      maxCachedWorkflows: workerEnv.CNAM_MAX_CACHED_WORKFLOWS,
       requestsPerSecond,
+      ...(workerEnv.CNAM_MAX_CONCURRENT_ACTIVITIES !== undefined && {
+        maxConcurrentActivities: workerEnv.CNAM_MAX_CONCURRENT_ACTIVITIES,
+      }),
+      ...(workerEnv.CNAM_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined && {
+        maxConcurrentWorkflowTasks: workerEnv.CNAM_MAX_CONCURRENT_WORKFLOW_TASKS,
+      }),
+      shutdownGraceMs: workerEnv.CNAM_SHUTDOWN_GRACE,
     });
+    if (workerEnv.CNAM_HEALTH_PORT !== undefined) {
+      health = await startWorkerHealthServer({
+        host: workerEnv.CNAM_HEALTH_HOST,
+        port: workerEnv.CNAM_HEALTH_PORT,
+        parts: () => worker.parts(),
+      });
+      logger.info({ url: health.url }, 'health probes at /healthz and /readyz');
+    }
+    // The SDK's runtime turns SIGTERM/SIGINT into a shutdown of every part: polling stops at once,
+    // activities in flight get CNAM_SHUTDOWN_GRACE to finish, then run() resolves.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const)
+      process.once(signal, () =>
+        logger.info(
+          { signal, graceMs: workerEnv.CNAM_SHUTDOWN_GRACE },
+          'shutting down: finishing activities in flight',
+        ),
+      );
     logger.info(
       {
         address: target.address,
@@ -223,8 +279,11 @@ export async function runWorkerFromEnv(): Promise<void> {
       'worker started',
     );
     await worker.run();
+    logger.info('worker stopped');
   } finally {
+    await health?.close();
     await connection.close();
+    await shutdownTracing();
   }
 }
 

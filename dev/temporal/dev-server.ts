@@ -62,6 +62,10 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A parent that exits (process.exit on a signal, an uncaught error) must not leave the server running.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const address = `${ip}:${options.port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -1,4 +1,4 @@
-/** The HTTP API on Hono: routes, bearer auth on /v1, the Twilio webhook, the OpenAPI document. */
+/** The HTTP API on Hono: routes, bearer auth on /v1, the Twilio webhook, the OpenAPI document, Prometheus metrics. */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps, ApiEnv } from './context';
 import { ApiError, notFound, onError } from './errors';
@@ -7,6 +7,7 @@ import { bodyLimit, MAX_FLEET_BODY_BYTES } from './body-limit';
 import { FLEETS_PATH, registerFleetRoutes } from './fleets';
 import { registerHealthRoutes } from './health';
 import { registerLifecycleRoutes } from './lifecycle';
+import { createApiMetrics } from './metrics';
 import { registerProvisionRoutes } from './provisions';
 import { requestLog } from './request-log';
 import { registerWatchRoutes } from './watch';
@@ -28,6 +29,8 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   });
   app.onError(onError);
   app.notFound(notFound(() => app.routes));
+  const metrics = createApiMetrics();
+  app.use(metrics.middleware);
   app.use(requestLog(deps.logger));
   app.use(bodyLimit({ [FLEETS_PATH]: MAX_FLEET_BODY_BYTES }));
   app.use('/v1/*', bearerAuth(deps.token));
@@ -35,6 +38,8 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   registerHealthRoutes(app, deps);
+  // For Prometheus, like /healthz without a token; not in the OpenAPI document, which describes the JSON API.
+  app.get('/metrics', metrics.scrape);
   registerProvisionRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
   registerFleetRoutes(app, deps);

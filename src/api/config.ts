@@ -8,6 +8,7 @@ import type { AnyProviderModule } from '../core/provider';
 import { PROVIDERS } from '../providers';
 import { createLogger } from '../logging';
 import { connectClient } from '../temporal/connection';
+import { installTracing, shutdownTracing } from '../telemetry/tracing';
 import { startApiServer } from './server';
 
 const apiSchema = z
@@ -69,6 +70,7 @@ export async function runApiFromEnv(): Promise<void> {
   const logger = createLogger('cnam-api');
   const apiEnv = loadApiEnv();
   const { CNAM_TASK_QUEUE: taskQueue } = loadTemporalEnv();
+  installTracing({ serviceName: 'cnam-api' });
   const { client, connection, target } = await connectClient();
   const [secret] = Object.values(apiEnv.callbackSecrets);
   const webhook =
@@ -105,4 +107,5 @@ export async function runApiFromEnv(): Promise<void> {
   });
   await server.close();
   await connection.close();
+  await shutdownTracing();
 }

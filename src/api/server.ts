@@ -2,6 +2,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { honoRouteOf, traceRequests } from '../telemetry/http-server';
+import { tracingEnabled } from '../telemetry/tracing';
 import { createApiApp } from './app';
 import type { ApiDeps } from './context';
 
@@ -15,8 +17,10 @@ export interface RunningApiServer {
 export async function startApiServer(options: ApiDeps & { port: number; host: string }): Promise<RunningApiServer> {
   const { port, host, ...deps } = options;
   const app = createApiApp(deps);
+  // A SERVER span per request when tracing is on, so the workflows a request starts join its trace.
+  const fetch = tracingEnabled() ? traceRequests(app.fetch, honoRouteOf(app)) : app.fetch;
   const { server, info } = await new Promise<{ server: Server; info: AddressInfo }>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host, overrideGlobalObjects: false }, (i) =>
+    const s = serve({ fetch, port, hostname: host, overrideGlobalObjects: false }, (i) =>
       resolve({ server: s as Server, info: i }),
     );
     s.once('error', reject);

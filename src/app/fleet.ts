@@ -1,4 +1,5 @@
 /** Starting and following fleets through the Temporal client. */
+import { nameIndexing } from '../temporal/data-converter';
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -210,6 +211,7 @@ async function startRun(
     ...(carried.failedGroups.length > 0 && { failedGroups: carried.failedGroups }),
   };
   requireStartable(input);
+  const names = nameIndexing();
   try {
     await client.workflow.start(provisionFleet, {
       taskQueue,
@@ -217,6 +219,8 @@ async function startRun(
       args: [input],
       staticSummary: `Fleet of ${groups.reduce((n, g) => n + g.numbers.length, 0)} numbers in ${groups.length} groups`,
       typedSearchAttributes: [{ key: CnamFleetId, value: fleetId }],
+      // With the codec on, its groups keep the names out of search attributes (they pass this memo on).
+      ...(names.memo && { memo: names.memo }),
     });
     return { fleetId, alreadyRunning: false, alreadyDone: carried.earlier.length, started: true };
   } catch (err) {

@@ -17,6 +17,7 @@ import type { AnyProviderModule } from '../core/provider';
 import type { RequestProblem } from '../core/request-problem';
 import { checkProvisionRequest } from '../core/validation-activities';
 import type { Operation } from '../core/workflow/messages';
+import { nameIndexing } from '../temporal/data-converter';
 import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from '../core/workflow/search-attributes';
 import { PROVIDER_IDS, PROVIDERS, providerById, type ProviderId } from '../providers';
 import { InvalidRequestError, NumberBusyError } from './errors';
@@ -151,6 +152,7 @@ export async function startLifecycle(
   const workflow = (await provider.lifecycle.loadWorkflows())[operation] as (
     input: Record<string, unknown>,
   ) => Promise<LifecycleResult>;
+  const names = nameIndexing();
   const started = await startOnNumber(client, workflowId, provider.lifecycle.workflowTypes[operation], () =>
     client.workflow.start(workflow, {
       taskQueue,
@@ -161,9 +163,10 @@ export async function startLifecycle(
       typedSearchAttributes: [
         { key: CnamProvider, value: provider.id },
         { key: CnamPhoneNumber, value: e164 },
-        ...(displayName === null ? [] : [{ key: CnamDisplayName, value: displayName }]),
+        ...(displayName === null || !names.indexed ? [] : [{ key: CnamDisplayName, value: displayName }]),
         { key: CnamStep, value: 'validating' },
       ],
+      ...(names.memo && { memo: names.memo }),
     }),
   );
   return { workflowId, ...started, operation };

@@ -4,6 +4,7 @@ import { provisionWorkflowId } from '../config/constants';
 import type { AnyProviderModule } from '../core/provider';
 import type { RequestProblem } from '../core/request-problem';
 import { checkProvisionRequest } from '../core/validation-activities';
+import { nameIndexing } from '../temporal/data-converter';
 import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from '../core/workflow/search-attributes';
 import { providerById } from '../providers';
 import { InvalidRequestError } from './errors';
@@ -69,6 +70,7 @@ export async function startProvision(
   const { provider, e164s, displayName, input } = prepareProvision(start);
   const workflowId = provisionWorkflowId(provider.id, e164s[0]!);
   const workflow = await provider.loadWorkflow();
+  const names = nameIndexing();
   const started = await startOnNumber(client, workflowId, provider.workflowType, () =>
     client.workflow.start(workflow, {
       taskQueue,
@@ -79,9 +81,10 @@ export async function startProvision(
       typedSearchAttributes: [
         { key: CnamProvider, value: provider.id },
         { key: CnamPhoneNumber, value: e164s[0]! },
-        { key: CnamDisplayName, value: displayName },
+        ...(names.indexed ? [{ key: CnamDisplayName, value: displayName }] : []),
         { key: CnamStep, value: 'validating' },
       ],
+      ...(names.memo && { memo: names.memo }),
     }),
   );
   return { workflowId, ...started };

@@ -3,6 +3,7 @@
  * and for running the worker and the HTTP API. The provider emulators are dev tooling: `npm run sandbox`.
  */
 import { Command, CommanderError } from 'commander';
+import { codecServerCommand } from './codec-server';
 import { fleetCommand } from './fleet';
 import { lifecycleCommands } from './lifecycle';
 import { provisionCommand } from './provision';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   program.addCommand(checkNowCommand());
   program.addCommand(validateNameCommand());
   program.addCommand(setupCommand());
+  program.addCommand(codecServerCommand());
   program.addCommand(
     new Command('serve')
       .description(

@@ -3,6 +3,7 @@
  * setting stops the process at start with a message naming the variable.
  */
 import { z } from 'zod';
+import { durationMs } from '../core/duration';
 import { DEFAULT_TASK_QUEUE, DEFAULT_TEMPORAL_UI_URL } from './constants';
 
 /** An optional variable that, when set, is not blank. */
@@ -24,6 +25,32 @@ const workerSchema = z.object({
    * history when its next task (or a status query) comes.
    */
   CNAM_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** Activities one worker runs at once (each is one provider call or a wait on one); the SDK's default when unset. */
+  CNAM_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Workflow tasks one worker runs at once; the SDK's default when unset. */
+  CNAM_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).optional(),
+  /**
+   * After SIGTERM/SIGINT the worker stops polling at once and lets activities in flight finish (each
+   * provider call is bounded by CNAM_PROVIDER_TIMEOUT_MS). Past this grace they are told to cancel, and
+   * 15 s later the worker stops regardless; what was cut off is retried elsewhere (every activity is
+   * idempotent). Keep grace + 15 s under the orchestrator's kill timeout (docker's stop_grace_period,
+   * Kubernetes' terminationGracePeriodSeconds).
+   */
+  CNAM_SHUTDOWN_GRACE: z
+    .string()
+    .trim()
+    .default('30s')
+    .transform((text, ctx) => {
+      const n = durationMs(text);
+      if (n === null || n < 0 || n > 600_000) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 0s to 10m, e.g. 30s' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  /** Port of the worker's /healthz and /readyz; unset: none served. */
+  CNAM_HEALTH_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  CNAM_HEALTH_HOST: z.string().trim().min(1).default('0.0.0.0'),
 });
 
 export type TemporalEnv = z.infer<typeof temporalSchema>;

@@ -20,7 +20,7 @@ import {
 import { type Duration, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ProvisionStep } from '../core/workflow/messages';
 import type { FleetActivities, GroupStep } from './activities';
-import { CnamFleetId } from '../core/workflow/search-attributes';
+import { CnamFleetId, NAMES_INDEXED_MEMO } from '../core/workflow/search-attributes';
 
 /** Groups one run starts before it continues as new: each adds about ten events to the history. */
 const DEFAULT_MAX_GROUPS_PER_RUN = 500;
@@ -102,6 +102,8 @@ export async function provisionFleet(input: FleetInput): Promise<FleetResult> {
         // Cancelling the fleet cancels its groups; each records what it had done.
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         typedSearchAttributes: [{ key: CnamFleetId, value: input.fleetId }],
+        // With the codec on, the groups keep names out of search attributes as the fleet was told to.
+        ...(workflowInfo().memo?.[NAMES_INDEXED_MEMO] === false && { memo: { [NAMES_INDEXED_MEMO]: false } }),
         staticSummary: `${group.label}: ${members.length} number${members.length === 1 ? '' : 's'} of fleet ${input.fleetId}`,
       });
       applyResult(members, (await child.result()) as GroupResultNumbers);

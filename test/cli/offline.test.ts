@@ -10,7 +10,16 @@ describe('cnam (offline)', () => {
   test('--help lists every command and exits 0', async () => {
     const run = await runCnam(['--help']);
     assert.equal(run.code, 0);
-    for (const command of ['provision', 'status', 'check-now', 'validate-name', 'serve', 'worker', 'setup'])
+    for (const command of [
+      'provision',
+      'status',
+      'check-now',
+      'validate-name',
+      'serve',
+      'worker',
+      'setup',
+      'codec-server',
+    ])
       assert.match(run.stdout, new RegExp(command));
   });
 

@@ -11,11 +11,14 @@ import {
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { NotificationType } from '../../notify/events';
 import { FailureType } from '../failures';
+import { countRun, type RunEvent } from './metrics';
 import { notify, type NotifyOutcome } from './notify';
-import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep } from './search-attributes';
+import { CnamDisplayName, CnamPhoneNumber, CnamProvider, CnamStep, NAMES_INDEXED_MEMO } from './search-attributes';
+
 import {
   checkNow,
   checkNowSignal,
@@ -24,6 +27,9 @@ import {
   type ProvisionStatus,
   type ProvisionStep,
 } from './messages';
+
+/** False when the starter encrypts payloads (see NAMES_INDEXED_MEMO); a fleet passes its own memo to its groups. */
+const namesIndexed = () => workflowInfo().memo?.[NAMES_INDEXED_MEMO] !== false;
 
 const STEP_SENTENCES: Record<ProvisionStep, string> = {
   validating: 'Checking the name and number',
@@ -92,6 +98,7 @@ export class Progress {
       this.checkNowRequested = true;
     });
     this.index();
+    this.count('started');
   }
 
   /** Wakes the current review wait, e.g. for a provider callback that says the review moved. */
@@ -135,7 +142,7 @@ export class Progress {
     upsertSearchAttributes([
       { key: CnamProvider, value: this.status.provider },
       { key: CnamPhoneNumber, value: this.status.number },
-      { key: CnamDisplayName, value: this.status.displayName },
+      ...(namesIndexed() ? [{ key: CnamDisplayName, value: this.status.displayName }] : []),
       { key: CnamStep, value: this.status.step },
     ]);
   }
@@ -150,8 +157,11 @@ export class Progress {
     try {
       result = await flow();
     } catch (err) {
-      if (isCancellation(err)) this.enter('cancelled', this.cancelledDetails());
-      else {
+      if (isCancellation(err)) {
+        this.count('cancelled');
+        this.enter('cancelled', this.cancelledDetails());
+      } else {
+        this.count('failed', { failure_type: failureType(err) ?? 'none' });
         this.fail(failureMessage(err));
         if (patched('notify-outcome'))
           await this.notify(failureType(err) === FailureType.CnamRejected ? 'cnam.rejected' : 'cnam.failed', {
@@ -162,6 +172,7 @@ export class Progress {
       }
       throw err;
     }
+    this.count('completed');
     if (patched('notify-outcome')) await this.notify('cnam.completed', { result });
     return result;
   }
@@ -183,6 +194,12 @@ export class Progress {
     if (kept.length === 0)
       return `Cancelled; ${undo.some((o) => o.outcome === 'undone') ? 'everything this run created was undone' : 'nothing needed undoing'}`;
     return `Cancelled; not undone: ${kept.map((o) => `${o.step} (${o.detail})`).join('; ')}`;
+  }
+
+  /** A run starting or ending, by provider, operation and the step it is at. */
+  private count(event: RunEvent, extra: { failure_type?: string } = {}): void {
+    const { provider, operation = 'provision', step } = this.status;
+    countRun(event, { provider, operation, step, ...extra });
   }
 
   fail(message: string): void {

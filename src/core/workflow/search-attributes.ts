@@ -24,6 +24,13 @@ export const CnamShowing = defineSearchAttributeKey('CnamShowing', SearchAttribu
 /** On a reconciliation run: `found` when any number drifted from what we provisioned, else `none`. */
 export const CnamDrift = defineSearchAttributeKey('CnamDrift', SearchAttributeType.KEYWORD);
 
+/**
+ * Memo key a starter sets to false when payloads are encrypted (CNAM_CODEC_KEYS): search attributes are
+ * stored and shown in plaintext, so the name then stays out of `CnamDisplayName`. Absent means indexed
+ * (every run started before the codec existed).
+ */
+export const NAMES_INDEXED_MEMO = 'cnamNamesIndexed';
+
 /** Every key shared by all providers. */
 export const CORE_SEARCH_ATTRIBUTES: SearchAttributeKey[] = [
   CnamProvider,

@@ -18,6 +18,7 @@ import {
   type Verification,
 } from '../verification';
 import { proxyCnamActivities } from './activity-options';
+import { countVerificationOutcomes } from './metrics';
 import type { Progress } from './progress';
 import { CnamShowing } from './search-attributes';
 
@@ -81,6 +82,7 @@ export async function verifyShowing(progress: Progress, request: VerifyRequest):
     n.summary = `registered, not yet showing after ${spanText(boundMs)} (${describeDip(n.lastDip)})`;
   }
   report(progress, state);
+  countOutcomes(progress, state);
   await progress.notify('cnam.verification', { verification: state });
   return state;
 }
@@ -171,7 +173,16 @@ function settle(progress: Progress, state: Verification, outcome: 'skipped', why
     n.summary = `registered; not verified: ${why}`;
   }
   report(progress, state);
+  countOutcomes(progress, state);
   return state;
+}
+
+/** Each number's final outcome, for the `cnam_verification_outcomes` metric. */
+function countOutcomes(progress: Progress, state: Verification): void {
+  countVerificationOutcomes(
+    progress.status.provider,
+    state.numbers.map((n) => n.outcome),
+  );
 }
 
 /** Status, Web UI details and the `CnamShowing` search attribute, after each round. */
