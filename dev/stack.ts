@@ -22,6 +22,8 @@ import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { createClient } from '../src/temporal/connection';
 import { startApiServer } from '../src/api';
+import { startCodecServer } from '../src/temporal/codec-server';
+import { codecFromEnv } from '../src/temporal/data-converter';
 
 interface DevOptions {
   temporalPort: number;
@@ -30,6 +32,7 @@ interface DevOptions {
   flowroutePort: number;
   twilioPort: number;
   apiPort: number;
+  codecPort: number;
   approvalDelay: number;
   demo?: boolean;
   exit?: boolean;
@@ -56,12 +59,23 @@ async function dev(opts: DevOptions): Promise<number> {
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
 
+  // With payload encryption on (CNAM_CODEC_KEYS), the Web UI decodes through a codec server of our own.
+  const codec = codecFromEnv();
+  const codecServer = codec
+    ? await startCodecServer({
+        codec,
+        host: '127.0.0.1',
+        port: opts.codecPort,
+        corsOrigins: [`http://127.0.0.1:${opts.uiPort}`, `http://localhost:${opts.uiPort}`],
+      })
+    : null;
   say(`Starting Temporal dev server on 127.0.0.1:${opts.temporalPort} (state in ${opts.db}) ...`);
   const server = await startDevServer({
     port: opts.temporalPort,
     uiPort: opts.uiPort,
     dbFilename: opts.db,
     searchAttributes: devServerSearchAttributeFlags(),
+    ...(codecServer && { uiCodecEndpoint: codecServer.url }),
   });
   const sandboxes = await startSandboxes({
     flowroutePort: opts.flowroutePort,
@@ -108,6 +122,8 @@ async function dev(opts: DevOptions): Promise<number> {
   say(
     `Twilio sandbox:     ${sandboxes.twilio.url} (approved Business Profile ${sandboxes.twilio.defaultBusinessProfileSid}; reviews decide ${opts.approvalDelay / 1000}s after submission)`,
   );
+  if (codecServer)
+    say(`Codec server:       ${codecServer.url} (payloads are encrypted; the Web UI decodes through it)`);
   say(`HTTP API:           ${api.url}  (Authorization: Bearer ${apiToken}; OpenAPI at ${api.url}/openapi.json)`);
   say(`Twilio callbacks:   ${webhookUrl} (set as each Trust Product's status callback)`);
   say(
@@ -193,6 +209,7 @@ async function dev(opts: DevOptions): Promise<number> {
   await connection.close();
   await sandboxes.close();
   await server.stop();
+  await codecServer?.close();
   return exitCode;
 }
 
@@ -218,6 +235,7 @@ const program = new Command('dev')
   .option('--flowroute-port <port>', 'Flowroute sandbox port', int, 8181)
   .option('--twilio-port <port>', 'Twilio sandbox port', int, 8182)
   .option('--api-port <port>', 'HTTP API port', int, 8080)
+  .option('--codec-port <port>', 'codec server port for the Web UI (only with CNAM_CODEC_KEYS set)', int, 8888)
   .option('--approval-delay <ms>', 'milliseconds until the sandboxes approve a record / Trust Product', int, 5_000)
   .option('--demo', 'once everything is up, provision a number at each provider through the CLI')
   .option('--exit', 'stop everything after the demo instead of waiting for Ctrl-C')

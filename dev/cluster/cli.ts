@@ -30,6 +30,7 @@ const program = new Command('cluster')
     18090,
   )
   .option('--metrics-port <port>', "first worker's Prometheus port (the second worker uses the next one)", port, 19464)
+  .option('--codec-port <port>', 'codec server port for the Web UI (only with CNAM_CODEC_KEYS set)', port, 18888)
   .option('--approval-delay <ms>', 'milliseconds until the sandboxes approve', (v) => port(v), 5_000)
   .action(async (opts) => {
     const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -46,6 +47,7 @@ const program = new Command('cluster')
         twilio: opts.twilioPort,
         workerHealth: [opts.workerPort, opts.workerPort + 1],
         workerMetrics: [opts.metricsPort, opts.metricsPort + 1],
+        codec: opts.codecPort,
       },
       say,
     });

@@ -7,6 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { startCodecServer } from '../../src/temporal/codec-server';
+import { codecFromEnv } from '../../src/temporal/data-converter';
 import { startSandboxes, type RunningSandboxes } from '../sandbox/start';
 import { startPostgres, type RunningPostgres } from './postgres';
 import { CLUSTER_SETTINGS, pinnedVersions } from './settings';
@@ -37,6 +39,8 @@ export interface ClusterPorts {
   workerHealth: number[];
   /** One per worker: its Prometheus metrics. */
   workerMetrics: number[];
+  /** The codec server's, when CNAM_CODEC_KEYS is set (0 or unset: any free port). */
+  codec?: number;
 }
 
 export interface ClusterOptions {
@@ -146,8 +150,26 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     await registerNamespace(address, CLUSTER_SETTINGS.namespace, retentionHours);
     await waitForFrontend(address, 60_000, { namespace: CLUSTER_SETTINGS.namespace });
 
+    // With payload encryption on (CNAM_CODEC_KEYS, passed on to the workers and the API), the Web UI decodes through a codec server.
+    const codec = codecFromEnv();
+    const codecServer = codec
+      ? await startCodecServer({
+          codec,
+          host: '127.0.0.1',
+          port: ports.codec ?? 0,
+          corsOrigins: [`http://127.0.0.1:${ports.ui}`],
+        })
+      : null;
+    if (codecServer) {
+      started.push({ stop: () => codecServer.close() });
+      say(`Codec server for the Web UI: ${codecServer.url}`);
+    }
     const uiConfigDir = join(stateDir, 'config', 'ui');
-    writeUiConfig(uiConfigDir, { temporalAddress: address, port: ports.ui });
+    writeUiConfig(uiConfigDir, {
+      temporalAddress: address,
+      port: ports.ui,
+      ...(codecServer && { codecEndpoint: codecServer.url }),
+    });
     const ui = spawnLogged(
       join(CLUSTER_BIN, 'temporal-ui-server'),
       ['--root', stateDir, '--config', 'config/ui', '--env', 'development', 'start'],

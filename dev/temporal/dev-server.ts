@@ -19,6 +19,8 @@ export interface DevServerOptions {
   searchAttributes?: string[];
   /** How long to wait for the frontend to answer; a cold start on 2 cores can take a while. */
   readyTimeoutMs?: number;
+  /** The codec server the Web UI decodes payloads with (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
 }
 
 export interface RunningDevServer {
@@ -51,6 +53,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     args.push('--db-filename', options.dbFilename);
   }
   for (const sa of options.searchAttributes ?? []) args.push('--search-attribute', sa);
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   // One partition per task queue: the server splits a queue's rate limit over its partitions, and with the
   // default four a provider queue reached 0.84 of its limit (one: 0.94-0.97; `npm run bench -- fleet`).
   for (const value of ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'])

@@ -64,7 +64,10 @@ after(async () => {
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answered
+type Json = any;
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${cluster.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${cluster.apiToken}`, 'content-type': 'application/json' },
@@ -215,6 +218,18 @@ describe('the production topology', () => {
       'nothing created twice',
     );
     assert.deepEqual(leftovers(flowroute, twilio), [], 'nothing left unused');
+
+    // The Web UI's server reads the same cluster: it lists the runs.
+    const listed = await fetch(
+      `${cluster.uiUrl}/api/v1/namespaces/default/workflows?query=${encodeURIComponent('CnamProvider="twilio"')}`,
+    );
+    assert.equal(listed.status, 200);
+    const executions = ((await listed.json()) as { executions?: { execution: { workflowId: string } }[] }).executions;
+    assert.deepEqual(
+      (executions ?? []).map((e) => e.execution.workflowId).sort(),
+      ids.filter((id) => id.startsWith('cnam-twilio-')).sort(),
+      'the Web UI lists the Twilio runs',
+    );
 
     // The survivor did the work, is still ready, and its metrics say so.
     const ready = await fetch(`${cluster.workers[1]!.healthUrl}/readyz`);

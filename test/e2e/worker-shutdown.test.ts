@@ -47,10 +47,16 @@ function spawnWorker(
   return { child, output: () => output, exited };
 }
 
-async function probe(url: string): Promise<{ status: number; body: any } | null> {
+/** A probe's answer: its status and the parts' states. */
+interface ProbeBody {
+  status: string;
+  parts: { taskQueue: string; state: string }[];
+}
+
+async function probe(url: string): Promise<{ status: number; body: ProbeBody } | null> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as ProbeBody };
   } catch {
     return null;
   }
@@ -69,7 +75,7 @@ describe('cnam worker under an orchestrator', () => {
       }, 'the worker ready');
       assert.equal(ready.body.status, 'ready');
       assert.deepEqual(
-        ready.body.parts.map((p: { taskQueue: string }) => p.taskQueue).sort(),
+        ready.body.parts.map((p) => p.taskQueue).sort(),
         [taskQueue, `${taskQueue}-flowroute`, `${taskQueue}-twilio`],
         'every part of the worker is listed',
       );
