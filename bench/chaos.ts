@@ -317,6 +317,16 @@ export function leftovers(flowroute: RunningFlowrouteSandbox, twilio: RunningTwi
   ];
 }
 
+/** What `countDuplicates` answers when nothing was created twice. */
+export const NO_DUPLICATES: Record<string, number> = {
+  flowrouteRecordsPerValue: 0,
+  trustProductsPerProvisioning: 0,
+  endUsersPerProvisioning: 0,
+  entityAssignmentsPerProduct: 0,
+  productAssignmentsPerNumber: 0,
+  profileAssignmentsPerNumber: 0,
+};
+
 /** Resources the sandboxes hold more than once for one provisioning (or one number). */
 export function countDuplicates(
   flowroute: RunningFlowrouteSandbox,

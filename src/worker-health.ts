@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dialUrl } from './http/dial';
 
 /** A worker part's state as the SDK names it (`Worker.getState()`). */
 export type WorkerPartState = 'INITIALIZED' | 'RUNNING' | 'STOPPED' | 'STOPPING' | 'DRAINING' | 'DRAINED' | 'FAILED';
@@ -45,9 +46,8 @@ export async function startWorkerHealthServer(options: {
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: dialUrl(options.host, port),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -4,14 +4,12 @@
  * The browser calls it from the UI's origin, so CORS answers for the allowed origins only.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { serveFetch } from '../http/serve';
 import { PayloadDecryptionError } from './codec';
 
 /** A history page decodes one event's payloads per call: far below this. */
@@ -142,19 +140,5 @@ export async function startCodecServer(
 ): Promise<RunningCodecServer> {
   const { port, host, ...appOptions } = options;
   const app = createCodecServerApp(appOptions);
-  const { server, info } = await new Promise<{ server: Server; info: AddressInfo }>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host, overrideGlobalObjects: false }, (i) =>
-      resolve({ server: s as Server, info: i }),
-    );
-    s.once('error', reject);
-  });
-  const dialHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${dialHost}:${info.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
-  };
+  return serveFetch(app.fetch, host, port);
 }

@@ -9,13 +9,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startSandboxes, type RunningSandboxes } from '../../dev/sandbox/start';
 import { temporalCliPath } from '../../dev/temporal/binaries';
 import { startProvision } from '../../src/app/start';
@@ -28,13 +27,9 @@ import { CnamDisplayName, NAMES_INDEXED_MEMO } from '../../src/core/workflow/sea
 import { buildActivityDeps, createCnamWorker, type CnamWorker } from '../../src/worker';
 import { freePort } from '../helpers/cli';
 import { eventually, installQuietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { launchChromium, OUT, requireChromium, skipWithoutChromium as skip } from '../helpers/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OUT = resolve(__dirname, '..', '..', 'test-output');
 const WAIT_MS = 45_000;
-const NO_CHROMIUM = `Chromium not found at ${CHROMIUM}. Install it with 'apt-get install chromium' (CI does), or set CHROMIUM_PATH.`;
-// A developer's machine may lack Chromium; CI installs it, so there a missing browser is a failure.
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${NO_CHROMIUM} Skipped outside CI.` : false;
 
 // Personal data to look for: distinctive, so a match can only be this run's.
 const NAME = 'Quillon Dental';
@@ -55,8 +50,7 @@ const savedKeys = process.env.CNAM_CODEC_KEYS;
 
 before(async () => {
   if (skip) return;
-  if (!existsSync(CHROMIUM)) throw new Error(NO_CHROMIUM);
-  mkdirSync(OUT, { recursive: true });
+  requireChromium();
   installQuietRuntime();
   // Before the worker and the client exist: both read the keys when they are created.
   process.env.CNAM_CODEC_KEYS = `browser-test:${randomBytes(32).toString('base64')}`;
@@ -111,19 +105,7 @@ before(async () => {
     'the provisioning to await Twilio review',
     WAIT_MS,
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -8,22 +8,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startProvision } from '../../src/app/start';
 import type { RunningDevServer } from '../../dev/temporal/dev-server';
 import { getStatus, type ProvisionStatus } from '../../src/core/workflow/messages';
 import { startStack, type Stack } from '../helpers/stack';
 import { eventually } from '../helpers/temporal';
+import { launchChromium, OUT, requireChromium, skipWithoutChromium as skip } from '../helpers/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OUT = resolve(__dirname, '..', '..', 'test-output');
 const WAIT_MS = 45_000;
-const NO_CHROMIUM = `Chromium not found at ${CHROMIUM}. Install it with 'apt-get install chromium' (CI does), or set CHROMIUM_PATH.`;
-// A developer's machine may lack Chromium; CI installs it, so there a missing browser is a failure.
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${NO_CHROMIUM} Skipped outside CI.` : false;
 
 let stack: Stack;
 let server: RunningDevServer;
@@ -34,8 +29,7 @@ let status: ProvisionStatus;
 
 before(async () => {
   if (skip) return;
-  if (!existsSync(CHROMIUM)) throw new Error(NO_CHROMIUM);
-  mkdirSync(OUT, { recursive: true });
+  requireChromium();
   // Flowroute's review never ends during the test: the provision stays in awaiting-approval.
   stack = await startStack({ flowrouteApprovalDelayMs: 3_600_000 }, { ui: true, queuePrefix: 'browser' });
   ({ server, client } = stack);
@@ -54,19 +48,7 @@ before(async () => {
     'awaiting-approval with a next check',
     WAIT_MS,
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -5,17 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runChaos } from '../../bench/chaos';
-
-/** What the sandboxes hold more than once, by kind: nothing. */
-const NO_DUPLICATES = {
-  flowrouteRecordsPerValue: 0,
-  trustProductsPerProvisioning: 0,
-  endUsersPerProvisioning: 0,
-  entityAssignmentsPerProduct: 0,
-  productAssignmentsPerNumber: 0,
-  profileAssignmentsPerNumber: 0,
-};
+import { NO_DUPLICATES, runChaos } from '../../bench/chaos';
 
 test('10 provisionings under faults, kill -9 of the worker and a server crash: all complete, nothing twice', {
   timeout: 8 * 60_000,
